@@ -1,0 +1,253 @@
+package dev.jeton.internal;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Strict, bounded JSON for JOSE headers and claims sets, on Jackson's streaming API: duplicate members are an
+ * error (RFC 7515 §5.2 lets a parser reject them, and RFC 8725 §3.x asks for it), nesting, number length, string
+ * length and member count are capped, and the result is plain immutable Java values. A member whose value is
+ * {@code null} is treated as absent. Not part of Jeton's API.
+ */
+public final class Json {
+
+    /** Maximum nesting of objects and arrays inside a header or claims set. */
+    public static final int MAX_DEPTH = 16;
+    /** Maximum digits in a number. Real numeric dates have 10. */
+    public static final int MAX_NUMBER_LENGTH = 32;
+    /** Maximum number of values (members and array elements) in one document. */
+    public static final int MAX_VALUES = 1_000;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxStringLength(64 * 1024)
+                    .maxNameLength(1024)
+                    .maxDocumentLength(1024 * 1024)
+                    .build())
+            .build();
+
+    private Json() {
+    }
+
+    /** Thrown for any input that is not a single, well-formed, bounded JSON object. Carries no input text. */
+    public static final class JsonException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        JsonException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Parses one JSON object. Integers become {@link Long} (or {@link BigInteger} when they do not fit), fractions
+     * {@link Double}, arrays unmodifiable {@link List}s, objects unmodifiable insertion-ordered {@link Map}s without
+     * their null-valued members.
+     */
+    public static Map<String, Object> parseObject(byte[] utf8) {
+        try (JsonParser parser = FACTORY.createParser(utf8)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new JsonException("expected a JSON object");
+            }
+            int[] budget = {MAX_VALUES};
+            Map<String, Object> result = readObject(parser, budget);
+            if (parser.nextToken() != null) {
+                throw new JsonException("trailing content after the JSON object");
+            }
+            return result;
+        } catch (JsonException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Jackson's messages may quote the input; keep only the kind of problem.
+            throw new JsonException("invalid JSON (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private static Map<String, Object> readObject(JsonParser parser, int[] budget) throws IOException {
+        Map<String, Object> map = new LinkedHashMap<>();
+        JsonToken token;
+        while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            spend(budget);
+            Object value = readValue(parser, parser.nextToken(), budget);
+            if (value != NULL) {
+                map.put(name, value);
+            }
+        }
+        if (token != JsonToken.END_OBJECT) {
+            throw new JsonException("unterminated JSON object");
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    private static Object readValue(JsonParser parser, JsonToken token, int[] budget) throws IOException {
+        if (token == null) {
+            throw new JsonException("unexpected end of JSON");
+        }
+        switch (token) {
+            case VALUE_STRING:
+                return parser.getText();
+            case VALUE_NUMBER_INT:
+                return switch (parser.getNumberType()) {
+                    case INT, LONG -> parser.getLongValue();
+                    default -> parser.getBigIntegerValue();
+                };
+            case VALUE_NUMBER_FLOAT:
+                return parser.getDoubleValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return NULL;
+            case START_OBJECT:
+                return readObject(parser, budget);
+            case START_ARRAY:
+                List<Object> list = new ArrayList<>();
+                JsonToken next;
+                while ((next = parser.nextToken()) != JsonToken.END_ARRAY) {
+                    spend(budget);
+                    Object element = readValue(parser, next, budget);
+                    list.add(element == NULL ? null : element);
+                }
+                return Collections.unmodifiableList(list);
+            default:
+                throw new JsonException("unexpected JSON token " + token);
+        }
+    }
+
+    private static void spend(int[] budget) {
+        if (--budget[0] < 0) {
+            throw new JsonException("JSON document has more than " + MAX_VALUES + " values");
+        }
+    }
+
+    /** Marks JSON {@code null} while reading: object members with a null value are left out of the result. */
+    private static final Object NULL = new Object();
+
+    /** Serialises a map of JSON-compatible values (see {@link #checkValue}) to UTF-8. */
+    public static byte[] write(Map<String, ?> object) {
+        ByteArrayBuilder out = new ByteArrayBuilder(256);
+        try (JsonGenerator generator = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            writeValue(generator, object);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Serialises to a String. */
+    public static String writeString(Map<String, ?> object) {
+        return new String(write(object), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Opens a generator that writes UTF-8 into {@code out}; for hot paths that write members directly. */
+    public static JsonGenerator generator(ByteArrayBuilder out) {
+        try {
+            return FACTORY.createGenerator(out, JsonEncoding.UTF8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void writeValue(JsonGenerator generator, Object value) throws IOException {
+        if (value == null) {
+            generator.writeNull();
+        } else if (value instanceof String s) {
+            generator.writeString(s);
+        } else if (value instanceof Boolean b) {
+            generator.writeBoolean(b);
+        } else if (value instanceof Integer || value instanceof Long || value instanceof Short
+                || value instanceof Byte) {
+            generator.writeNumber(((Number) value).longValue());
+        } else if (value instanceof BigInteger big) {
+            generator.writeNumber(big);
+        } else if (value instanceof BigDecimal decimal) {
+            generator.writeNumber(decimal);
+        } else if (value instanceof Double || value instanceof Float) {
+            generator.writeNumber(((Number) value).doubleValue());
+        } else if (value instanceof Map<?, ?> map) {
+            generator.writeStartObject();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                generator.writeFieldName((String) e.getKey());
+                writeValue(generator, e.getValue());
+            }
+            generator.writeEndObject();
+        } else if (value instanceof Collection<?> collection) {
+            generator.writeStartArray();
+            for (Object element : collection) {
+                writeValue(generator, element);
+            }
+            generator.writeEndArray();
+        } else {
+            throw new IllegalArgumentException("not a JSON value: " + value.getClass().getName());
+        }
+    }
+
+    /**
+     * Checks that {@code value} is JSON-compatible (String, Boolean, integral Number, finite Double/Float,
+     * BigDecimal, Collection or Map with String keys of such values, nested at most {@link #MAX_DEPTH}) and returns an
+     * immutable copy.
+     */
+    public static Object checkValue(String name, Object value) {
+        return checkValue(name, value, 0);
+    }
+
+    private static Object checkValue(String name, Object value, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("claim '" + name + "' is nested deeper than " + MAX_DEPTH);
+        }
+        if (value == null) {
+            throw new IllegalArgumentException("claim '" + name + "' is null; leave it out instead");
+        }
+        if (value instanceof String || value instanceof Boolean || value instanceof Integer || value instanceof Long
+                || value instanceof Short || value instanceof Byte || value instanceof BigInteger
+                || value instanceof BigDecimal) {
+            return value;
+        }
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new IllegalArgumentException("claim '" + name + "' is not a finite number");
+            }
+            return value;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!(e.getKey() instanceof String key)) {
+                    throw new IllegalArgumentException("claim '" + name + "' has a non-String key");
+                }
+                copy.put(key, checkValue(name, e.getValue(), depth + 1));
+            }
+            return Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof Collection<?> collection) {
+            List<Object> copy = new ArrayList<>(collection.size());
+            for (Object element : collection) {
+                copy.add(checkValue(name, element, depth + 1));
+            }
+            return Collections.unmodifiableList(copy);
+        }
+        throw new IllegalArgumentException("claim '" + name + "' has type " + value.getClass().getName()
+                + "; use String, Boolean, a number, a List or a Map of those");
+    }
+}
