@@ -1,0 +1,45 @@
+package dev.jeton.internal;
+
+import dev.jeton.key.JwtKey;
+import dev.jeton.key.ProviderPolicy;
+import java.security.Key;
+import java.security.Provider;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keys converted once into the class of the provider that uses them, so that no signature converts its key again.
+ * Bounded: a key set that churns (a remote JWKS) cannot grow it without limit. Not part of Jeton's API.
+ */
+public final class PreparedKeys {
+
+    private static final int MAX_KEYS = 64;
+
+    /** A key ready for {@link Jca}: the provider to use (null for the JDK's default) and the key in its class. */
+    public record Prepared(JwtKey source, Provider provider, Key verificationKey, Key signingKey) {
+    }
+
+    private final ProviderPolicy policy;
+    private final ConcurrentHashMap<JwtKey, Prepared> prepared = new ConcurrentHashMap<>();
+
+    public PreparedKeys(ProviderPolicy policy) {
+        this.policy = policy;
+    }
+
+    public Prepared get(JwtKey key) {
+        Prepared p = prepared.get(key);
+        if (p != null) {
+            return p;
+        }
+        if (prepared.size() >= MAX_KEYS) {
+            prepared.clear();
+        }
+        return prepared.computeIfAbsent(key, this::prepare);
+    }
+
+    private Prepared prepare(JwtKey key) {
+        Provider provider = Jca.provider(key.algorithm(), policy);
+        Key verification = Jca.translate(key.verificationKey(), provider);
+        Key signing = key.signingKey().map(k -> Jca.translate(k, provider)).orElse(null);
+        return new Prepared(key, provider, verification, signing);
+    }
+}
