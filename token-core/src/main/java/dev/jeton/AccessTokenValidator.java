@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>length at most {@link Builder#maxTokenLength(int)} (default 8 KiB), before any decoding: TOO_LARGE;</li>
  *   <li>three non-empty segments of canonical, unpadded base64url; a five-segment JWE is refused; the header a
- *       JSON object without duplicate members: MALFORMED;</li>
+ *       JSON object in UTF-8 without duplicate members: MALFORMED;</li>
  *   <li>{@code alg} a known algorithm in the allow-list, never {@code none} in any case:
  *       ALGORITHM_NOT_ALLOWED;</li>
  *   <li>no {@code zip}, {@code crit}, {@code b64}, {@code cty}, {@code jku}, {@code jwk}, {@code x5u},

@@ -12,6 +12,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -63,7 +68,7 @@ public final class Json {
      * their null-valued members.
      */
     public static Map<String, Object> parseObject(byte[] utf8) {
-        try (JsonParser parser = FACTORY.createParser(utf8)) {
+        try (JsonParser parser = FACTORY.createParser(decodeUtf8(utf8))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new JsonException("expected a JSON object");
             }
@@ -78,6 +83,28 @@ public final class Json {
         } catch (IOException | RuntimeException e) {
             // Jackson's messages may quote the input; keep only the kind of problem.
             throw new JsonException("invalid JSON (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * Decodes strict UTF-8 without a byte order mark (RFC 7515 §2, RFC 8259 §8.1). Given bytes, Jackson would guess
+     * UTF-16 or UTF-32 from their pattern, skip a BOM, and let overlong and surrogate sequences through, so one
+     * header or claims set could be spelled several ways.
+     */
+    private static char[] decodeUtf8(byte[] utf8) {
+        if (utf8.length >= 3 && utf8[0] == (byte) 0xEF && utf8[1] == (byte) 0xBB && utf8[2] == (byte) 0xBF) {
+            throw new JsonException("JSON starts with a byte order mark");
+        }
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(utf8));
+            char[] text = new char[chars.remaining()];
+            chars.get(text);
+            return text;
+        } catch (CharacterCodingException e) {
+            throw new JsonException("JSON is not UTF-8");
         }
     }
 
