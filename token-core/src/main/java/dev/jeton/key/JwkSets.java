@@ -2,12 +2,13 @@ package dev.jeton.key;
 
 import dev.jeton.KeyException;
 import dev.jeton.internal.Json;
+import dev.jeton.internal.KeyChecks;
 import io.jsonwebtoken.security.Jwk;
-import io.jsonwebtoken.security.JwkSet;
 import io.jsonwebtoken.security.Jwks;
 import io.jsonwebtoken.security.PrivateJwk;
 import io.jsonwebtoken.security.PublicJwk;
 import io.jsonwebtoken.security.SecretJwk;
+import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -52,21 +53,31 @@ public final class JwkSets {
      * for remote sets that may carry keys this library does not take.
      */
     static List<JwtKey> parse(String jwkSetJson, Consumer<KeyException> onUnusable) {
-        JwkSet set;
+        // Each member is parsed on its own: jjwt's set parser, told to ignore unsupported keys, also drops invalid
+        // ones (an EC point off its curve) without a word, which would hide them from strict callers and from logs.
+        Map<String, Object> set;
         try {
-            set = Jwks.setParser().ignoreUnsupported(true).build().parse(jwkSetJson);
-        } catch (RuntimeException e) {
-            throw new KeyException("not a valid JWK set (" + e.getClass().getSimpleName() + ")");
+            set = Json.parseObject(jwkSetJson.getBytes(StandardCharsets.UTF_8));
+        } catch (Json.JsonException e) {
+            throw new KeyException("not a valid JWK set (" + e.getMessage() + ")");
+        }
+        if (!(set.get("keys") instanceof List<?> members)) {
+            throw new KeyException("not a valid JWK set (no \"keys\" array)");
         }
         List<JwtKey> keys = new ArrayList<>();
-        int index = 0;
-        for (Jwk<?> jwk : set) {
-            String where = jwk.getId() != null ? "JWK '" + jwk.getId() + "'" : "JWK #" + index;
-            index++;
-            if ("enc".equals(jwk.get("use"))) {
+        for (int index = 0; index < members.size(); index++) {
+            Object member = members.get(index);
+            Object kid = member instanceof Map<?, ?> map ? map.get("kid") : null;
+            String where = isPrintableKid(kid) ? "JWK '" + kid + "'" : "JWK #" + index;
+            if (!(member instanceof Map<?, ?> map)) {
+                onUnusable.accept(new KeyException(where + " is not a JSON object"));
+                continue;
+            }
+            if ("enc".equals(map.get("use"))) {
                 continue;
             }
             try {
+                Jwk<?> jwk = Jwks.parser().build().parse(Json.writeString(object(map)));
                 keys.add(toJwtKey(jwk, where));
             } catch (KeyException e) {
                 onUnusable.accept(e);
@@ -75,6 +86,25 @@ public final class JwkSets {
             }
         }
         return List.copyOf(keys);
+    }
+
+    /** Whether a kid from a set may appear in messages and logs: a valid kid, so no control characters. */
+    private static boolean isPrintableKid(Object kid) {
+        if (!(kid instanceof String s)) {
+            return false;
+        }
+        try {
+            KeyChecks.checkKid(s);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** A member of a set from {@link Json#parseObject}, whose objects always have String keys. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> object(Map<?, ?> map) {
+        return (Map<String, ?>) map;
     }
 
     /**

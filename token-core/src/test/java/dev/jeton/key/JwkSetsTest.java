@@ -1,0 +1,156 @@
+package dev.jeton.key;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.jeton.KeyException;
+import dev.jeton.internal.Base64Url;
+import dev.jeton.internal.Json;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.interfaces.ECPublicKey;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class JwkSetsTest {
+
+    private static final Set<String> PRIVATE_MEMBERS = Set.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
+
+    private static List<JwtKey> oneKeyPerAlgorithm() {
+        List<JwtKey> keys = new ArrayList<>();
+        for (JwsAlgorithm alg : JwsAlgorithm.values()) {
+            keys.add(JwtKey.generate("kid-" + alg, alg));
+        }
+        keys.add(JwtKey.ofKeyPair("kid-Ed448", JwsAlgorithm.EdDSA, TestKeyType.ED448.generate()));
+        return keys;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> members(String jwkSetJson) {
+        Map<String, Object> set = Json.parseObject(jwkSetJson.getBytes(StandardCharsets.UTF_8));
+        return (List<Map<String, Object>>) set.get("keys");
+    }
+
+    @Test
+    void exportOfEveryAlgorithmHasNoPrivateOrSecretMemberAndLeavesOutHmacKeys() throws Exception {
+        List<JwtKey> keys = oneKeyPerAlgorithm();
+
+        String json = KeyProvider.of(keys.get(0), keys.subList(1, keys.size()).toArray(JwtKey[]::new)).jwksJson();
+
+        List<Map<String, Object>> jwks = members(json);
+        assertThat(jwks).extracting(jwk -> jwk.get("kid")).containsExactlyInAnyOrder(
+                "kid-RS256", "kid-RS384", "kid-RS512", "kid-PS256", "kid-PS384", "kid-PS512",
+                "kid-ES256", "kid-ES384", "kid-ES512", "kid-EdDSA", "kid-Ed448");
+        for (Map<String, Object> jwk : jwks) {
+            assertThat(jwk.keySet()).as("members of %s", jwk.get("kid")).doesNotContainAnyElementsOf(PRIVATE_MEMBERS);
+            assertThat(jwk).containsEntry("use", "sig").containsKey("alg");
+        }
+        // An independent reading: Nimbus sees only public keys.
+        for (JWK jwk : JWKSet.parse(json).getKeys()) {
+            assertThat(jwk.isPrivate()).as("Nimbus sees %s as private", jwk.getKeyID()).isFalse();
+        }
+    }
+
+    @Test
+    void exportOfOnlyHmacKeysIsAnEmptySet() {
+        String json = JwkSets.toPublicJson(List.of(JwtKey.generate("h", JwsAlgorithm.HS512)));
+
+        assertThat(members(json)).isEmpty();
+    }
+
+    @Test
+    void publicJwkOfHmacKeyIsRefused() {
+        assertThatThrownBy(() -> JwkSets.toPublicJwk(JwtKey.generate("h", JwsAlgorithm.HS256)))
+                .isInstanceOf(KeyException.class)
+                .hasMessage("key 'h' is a shared secret and is never published");
+    }
+
+    @Test
+    void exportedSetParsesBackToTheSameKeysForEveryAsymmetricAlgorithm() {
+        List<JwtKey> keys = oneKeyPerAlgorithm().stream().filter(JwtKey::isPublishable).toList();
+
+        List<JwtKey> parsed = JwkSets.parse(JwkSets.toPublicJson(keys));
+
+        assertThat(parsed).hasSameSizeAs(keys);
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(parsed.get(i).kid()).isEqualTo(keys.get(i).kid());
+            assertThat(parsed.get(i).algorithm()).isEqualTo(keys.get(i).algorithm());
+            assertThat(parsed.get(i).canSign()).isFalse();
+            assertThat(parsed.get(i).verificationKey().getEncoded())
+                    .isEqualTo(keys.get(i).verificationKey().getEncoded());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = JwsAlgorithm.class, names = {"HS256", "HS384", "HS512"})
+    void secretJwkParsesToAnHmacKey(JwsAlgorithm alg) {
+        byte[] secret = new byte[alg.hashBits() / 8];
+        Arrays.fill(secret, (byte) 7);
+        String json = "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"h\",\"alg\":\"" + alg + "\",\"k\":\""
+                + Base64Url.encode(secret) + "\"}]}";
+
+        List<JwtKey> parsed = JwkSets.parse(json);
+
+        assertThat(parsed).singleElement().satisfies(key -> {
+            assertThat(key.algorithm()).isEqualTo(alg);
+            assertThat(key.canSign()).isTrue();
+            assertThat(key.verificationKey().getEncoded()).isEqualTo(secret);
+        });
+    }
+
+    @Test
+    void ecPointOffTheCurveIsRefused() {
+        KeyPair pair = TestKeyType.EC_P256.generate();
+        ECPublicKey publicKey = (ECPublicKey) pair.getPublic();
+        BigInteger y = publicKey.getW().getAffineY().add(BigInteger.ONE);
+        String json = "{\"kty\":\"EC\",\"crv\":\"P-256\",\"kid\":\"bad\",\"alg\":\"ES256\","
+                + "\"x\":\"" + coordinate(publicKey.getW().getAffineX(), 32) + "\","
+                + "\"y\":\"" + coordinate(y, 32) + "\"}";
+
+        assertThatThrownBy(() -> JwkSets.parseKey(json)).isInstanceOf(KeyException.class);
+        assertThatThrownBy(() -> JwkSets.parse("{\"keys\":[" + json + "]}")).isInstanceOf(KeyException.class);
+    }
+
+    @Test
+    void jwkWithoutKidIsRefused() {
+        Map<String, Object> jwk = new LinkedHashMap<>(JwkSets.toPublicJwk(JwtKey.generate("x", JwsAlgorithm.ES384)));
+        jwk.remove("kid");
+        String json = Json.writeString(Map.of("keys", List.of(jwk)));
+
+        assertThatThrownBy(() -> JwkSets.parse(json))
+                .isInstanceOf(KeyException.class)
+                .hasMessage("JWK #0 has no kid; Jeton looks keys up by kid");
+    }
+
+    @Test
+    void lenientParsingSkipsUnusableKeysAndKeepsTheOthers() {
+        Map<String, Object> good = JwkSets.toPublicJwk(JwtKey.generate("good", JwsAlgorithm.ES256));
+        Map<String, Object> noKid = new LinkedHashMap<>(JwkSets.toPublicJwk(JwtKey.generate("x", JwsAlgorithm.RS256)));
+        noKid.remove("kid");
+        List<KeyException> problems = new ArrayList<>();
+
+        List<JwtKey> parsed = JwkSets.parse(Json.writeString(Map.of("keys", List.of(noKid, good))), problems::add);
+
+        assertThat(parsed).extracting(JwtKey::kid).containsExactly("good");
+        assertThat(problems).extracting(Throwable::getMessage)
+                .containsExactly("JWK #0 has no kid; Jeton looks keys up by kid");
+    }
+
+    private static String coordinate(BigInteger value, int length) {
+        byte[] raw = value.toByteArray();
+        byte[] fixed = new byte[length];
+        int copy = Math.min(raw.length, length);
+        System.arraycopy(raw, raw.length - copy, fixed, length - copy, copy);
+        return Base64Url.encode(fixed);
+    }
+}

@@ -1,0 +1,423 @@
+package dev.jeton.key;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import dev.jeton.KeyException;
+import dev.jeton.internal.Base64Url;
+import dev.jeton.testing.MutableClock;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RemoteJwksKeyProviderTest {
+
+    private static final Duration TTL = Duration.ofMinutes(5);
+    private static final Duration INTERVAL = Duration.ofSeconds(30);
+
+    private final MutableClock clock = MutableClock.atFixedStart();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final CountDownLatch releaseSlowResponses = new CountDownLatch(1);
+    private final JwtKey first = JwtKey.generate("first", JwsAlgorithm.ES256);
+    private final JwtKey second = JwtKey.generate("second", JwsAlgorithm.RS256);
+    private volatile HttpHandler handler;
+    private ExecutorService serverThreads;
+    private HttpServer server;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        serverThreads = Executors.newCachedThreadPool();
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
+        server.createContext("/jwks", exchange -> {
+            requests.incrementAndGet();
+            try (exchange) {
+                handler.handle(exchange);
+            }
+        });
+        server.setExecutor(serverThreads);
+        server.start();
+        serve(first);
+    }
+
+    @AfterEach
+    void stopServer() {
+        releaseSlowResponses.countDown();
+        server.stop(0);
+        serverThreads.shutdownNow();
+    }
+
+    private URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
+    }
+
+    private RemoteJwksKeyProvider.Builder builder() {
+        return RemoteJwksKeyProvider.builder(uri()).clock(clock).cacheTtl(TTL).minRefreshInterval(INTERVAL);
+    }
+
+    private void serve(JwtKey... keys) {
+        String json = JwkSets.toPublicJson(List.of(keys));
+        handler = exchange -> respond(exchange, 200, json);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/jwk-set+json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Nested
+    class Caching {
+
+        @Test
+        void firstLookupFetchesAndLaterOnesWithinTtlUseTheCache() {
+            RemoteJwksKeyProvider keys = builder().build();
+            assertThat(requests).hasValue(0);
+
+            assertThat(keys.verificationKey("first")).hasValueSatisfying(key -> {
+                assertThat(key.canSign()).isFalse();
+                assertThat(key.verificationKey().getEncoded()).isEqualTo(first.verificationKey().getEncoded());
+            });
+            clock.advance(TTL.minusNanos(1));
+            assertThat(keys.verificationKey("first")).isPresent();
+            assertThat(keys.verificationKeys()).extracting(JwtKey::kid).containsExactly("first");
+
+            assertThat(requests).hasValue(1);
+        }
+
+        @Test
+        void lookupAfterTtlRefetchesAndSeesTheNewSet() {
+            RemoteJwksKeyProvider keys = builder().build();
+            keys.verificationKey("first");
+            serve(second);
+
+            clock.advance(TTL);
+
+            assertThat(keys.verificationKeys()).extracting(JwtKey::kid).containsExactly("second");
+            assertThat(keys.verificationKey("first")).isEmpty();
+            assertThat(requests).hasValue(2);
+        }
+
+        @Test
+        void unknownKidRefetchesAtMostOncePerInterval() {
+            RemoteJwksKeyProvider keys = builder().build();
+            keys.verificationKey("first");
+
+            assertThat(keys.verificationKey("made-up")).isEmpty();
+            assertThat(requests).as("within the interval of the first fetch").hasValue(1);
+
+            clock.advance(INTERVAL);
+            assertThat(keys.verificationKey("made-up")).isEmpty();
+            assertThat(keys.verificationKey("made-up-too")).isEmpty();
+            assertThat(requests).hasValue(2);
+
+            serve(first, second);
+            clock.advance(INTERVAL.minusNanos(1));
+            assertThat(keys.verificationKey("second")).isEmpty();
+            assertThat(requests).hasValue(2);
+
+            clock.advance(Duration.ofNanos(1));
+            assertThat(keys.verificationKey("second")).isPresent();
+            assertThat(keys.verificationKey("first")).isPresent();
+            assertThat(requests).hasValue(3);
+        }
+
+        @Test
+        void concurrentFirstLookupsFetchOnce() throws Exception {
+            CountDownLatch firstRequestArrived = new CountDownLatch(1);
+            String json = JwkSets.toPublicJson(List.of(first));
+            handler = exchange -> {
+                firstRequestArrived.countDown();
+                await(releaseSlowResponses);
+                respond(exchange, 200, json);
+            };
+            RemoteJwksKeyProvider keys = builder().build();
+            int callers = 8;
+            ExecutorService pool = Executors.newFixedThreadPool(callers);
+            try {
+                List<Future<Boolean>> found = new ArrayList<>();
+                for (int i = 0; i < callers; i++) {
+                    found.add(pool.submit(() -> keys.verificationKey("first").isPresent()));
+                }
+                assertThat(firstRequestArrived.await(10, TimeUnit.SECONDS)).isTrue();
+                releaseSlowResponses.countDown();
+                for (Future<Boolean> f : found) {
+                    assertThat(f.get(10, TimeUnit.SECONDS)).isTrue();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(requests).hasValue(1);
+        }
+
+        @Test
+        void unusableKeysAreSkippedAndTheOthersUsed() {
+            RSAPublicKey weak = (RSAPublicKey) TestKeyType.rsa(1024).getPublic();
+            String weakJwk = "{\"kty\":\"RSA\",\"kid\":\"weak\",\"alg\":\"RS256\",\"n\":\""
+                    + Base64Url.encode(unsigned(weak.getModulus().toByteArray())) + "\",\"e\":\"AQAB\"}";
+            String good = JwkSets.toPublicJson(List.of(first));
+            String json = good.replace("{\"keys\":[", "{\"keys\":[" + weakJwk + ",");
+            handler = exchange -> respond(exchange, 200, json);
+
+            RemoteJwksKeyProvider keys = builder().build();
+
+            assertThat(keys.verificationKeys()).extracting(JwtKey::kid).containsExactly("first");
+            assertThat(keys.verificationKey("weak")).isEmpty();
+        }
+    }
+
+    @Nested
+    class Failures {
+
+        @Test
+        void serverErrorKeepsTheLastGoodKeys() {
+            RemoteJwksKeyProvider keys = builder().build();
+            keys.verificationKey("first");
+            handler = exchange -> respond(exchange, 500, "{\"error\":\"internal detail\"}");
+
+            clock.advance(TTL);
+
+            assertThat(keys.verificationKey("first")).isPresent();
+            assertThat(keys.verificationKeys()).extracting(JwtKey::kid).containsExactly("first");
+            assertThat(requests).as("one failed refetch, then a wait for the interval").hasValue(2);
+
+            serve(second);
+            clock.advance(INTERVAL);
+            assertThat(keys.verificationKeys()).extracting(JwtKey::kid).containsExactly("second");
+            assertThat(requests).hasValue(3);
+        }
+
+        @Test
+        void firstFetchFailingThrowsAndWaitsForTheIntervalBeforeTryingAgain() {
+            handler = exchange -> respond(exchange, 503, "down");
+            RemoteJwksKeyProvider keys = builder().build();
+
+            assertThatThrownBy(() -> keys.verificationKey("first"))
+                    .isInstanceOf(KeyException.class)
+                    .hasMessageStartingWith("no keys from " + uri() + " yet: HTTP status 503; next attempt from ")
+                    .hasMessageNotContaining("down");
+            assertThatThrownBy(keys::verificationKeys).isInstanceOf(KeyException.class);
+            assertThat(requests).hasValue(1);
+
+            serve(first);
+            clock.advance(INTERVAL);
+            assertThat(keys.verificationKey("first")).isPresent();
+            assertThat(requests).hasValue(2);
+        }
+
+        @Test
+        void responseLargerThanTheLimitIsRefused() {
+            String padding = "x".repeat(RemoteJwksKeyProvider.DEFAULT_MAX_RESPONSE_BYTES);
+            String json = JwkSets.toPublicJson(List.of(first)).replace("{\"keys\"", "{\"pad\":\"" + padding
+                    + "\",\"keys\"");
+            handler = exchange -> respond(exchange, 200, json);
+            RemoteJwksKeyProvider keys = builder().build();
+
+            assertThatThrownBy(() -> keys.verificationKey("first"))
+                    .isInstanceOf(KeyException.class)
+                    .hasMessageContaining("response larger than 262144 bytes");
+        }
+
+        @Test
+        void streamedResponseIsCutOffAtTheLimitWithoutReadingTheRest() throws Exception {
+            AtomicBoolean wroteEverything = new AtomicBoolean();
+            CountDownLatch handlerDone = new CountDownLatch(1);
+            handler = exchange -> {
+                try {
+                    exchange.sendResponseHeaders(200, 0);
+                    OutputStream out = exchange.getResponseBody();
+                    byte[] chunk = new byte[64 * 1024];
+                    for (int i = 0; i < 1024; i++) {
+                        out.write(chunk);
+                    }
+                    wroteEverything.set(true);
+                } catch (IOException e) {
+                    // The client closed the connection: the expected outcome.
+                } finally {
+                    handlerDone.countDown();
+                }
+            };
+            RemoteJwksKeyProvider keys = builder().maxResponseBytes(1024).build();
+
+            assertThatThrownBy(() -> keys.verificationKey("first"))
+                    .isInstanceOf(KeyException.class)
+                    .hasMessageContaining("response larger than 1024 bytes");
+            assertThat(handlerDone.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(wroteEverything).as("the server could write all 64 MiB").isFalse();
+        }
+
+        @Test
+        void slowServerTimesOut() {
+            handler = exchange -> {
+                await(releaseSlowResponses);
+                respond(exchange, 200, JwkSets.toPublicJson(List.of(first)));
+            };
+            RemoteJwksKeyProvider keys = builder().requestTimeout(Duration.ofMillis(200)).build();
+            long start = System.nanoTime();
+
+            assertThatThrownBy(() -> keys.verificationKey("first"))
+                    .isInstanceOf(KeyException.class)
+                    .hasMessageContaining("within PT0.2S");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+
+        @Test
+        void bodyThatIsNotAJwkSetIsAFailedFetch() {
+            handler = exchange -> respond(exchange, 200, "<html>secret page</html>");
+            RemoteJwksKeyProvider keys = builder().build();
+
+            assertThatThrownBy(() -> keys.verificationKey("first"))
+                    .isInstanceOf(KeyException.class)
+                    .hasMessageContaining("not a valid JWK set")
+                    .hasMessageNotContaining("secret page");
+        }
+
+        @Test
+        void setWithoutUsableKeyIsAFailedFetch() {
+            handler = exchange -> respond(exchange, 200, "{\"keys\":[]}");
+            RemoteJwksKeyProvider keys = builder().build();
+
+            assertThatThrownBy(() -> keys.verificationKey("first"))
+                    .isInstanceOf(KeyException.class)
+                    .hasMessageContaining("the JWK set holds no usable signing key");
+        }
+
+        @Test
+        void signingIsRefused() {
+            RemoteJwksKeyProvider keys = builder().build();
+
+            assertThatThrownBy(keys::signingKey)
+                    .isInstanceOf(KeyException.class)
+                    .hasMessage("the keys from " + uri() + " only verify; a resource server does not sign tokens");
+            assertThat(requests).hasValue(0);
+        }
+    }
+
+    @Nested
+    class Configuration {
+
+        @ParameterizedTest
+        @ValueSource(strings = {"https://auth.example.com/jwks", "http://127.0.0.1:8080/jwks",
+                "http://localhost/jwks", "http://[::1]:9000/jwks", "HTTPS://auth.example.com/jwks"})
+        void httpsAndLoopbackHttpAreAccepted(String uri) {
+            assertThat(RemoteJwksKeyProvider.builder(URI.create(uri)).build()).isNotNull();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"http://auth.example.com/jwks", "http://10.0.0.1/jwks", "http://127.0.0.2/jwks",
+                "http://localhost.example.com/jwks"})
+        void plainHttpToAnotherHostIsRefused(String uri) {
+            assertThatThrownBy(() -> RemoteJwksKeyProvider.builder(URI.create(uri)).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("the JWKS URI must use https;");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"ftp://auth.example.com/jwks", "/jwks", "file:///etc/jwks.json"})
+        void otherSchemesAndRelativeUrisAreRefused(String uri) {
+            assertThatThrownBy(() -> RemoteJwksKeyProvider.builder(URI.create(uri)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("the JWKS URI must be an absolute https URL");
+        }
+
+        @Test
+        void userInfoIsRefusedWithoutEchoingIt() {
+            assertThatThrownBy(() -> RemoteJwksKeyProvider.builder(URI.create("https://me:pw@auth.example.com/")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageNotContaining("pw");
+        }
+
+        @Test
+        void outOfRangeValuesAreRefusedNotCorrected() {
+            RemoteJwksKeyProvider.Builder b = RemoteJwksKeyProvider.builder(uri());
+
+            assertThatThrownBy(() -> b.cacheTtl(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("cacheTtl must be positive, got PT0S");
+            assertThatThrownBy(() -> b.minRefreshInterval(Duration.ofSeconds(-1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> b.connectTimeout(Duration.ofSeconds(-1)))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> b.requestTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> b.maxResponseBytes(0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("maxResponseBytes must be positive, got 0");
+        }
+
+        @Test
+        void eachOptionIsSetOnce() {
+            RemoteJwksKeyProvider.Builder b = RemoteJwksKeyProvider.builder(uri()).cacheTtl(TTL);
+
+            assertThatThrownBy(() -> b.cacheTtl(TTL))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("cacheTtl was already set to PT5M");
+        }
+
+        @Test
+        void connectTimeoutWithOwnHttpClientIsRefused() {
+            RemoteJwksKeyProvider.Builder b = RemoteJwksKeyProvider.builder(uri())
+                    .httpClient(HttpClient.newHttpClient())
+                    .connectTimeout(Duration.ofSeconds(1));
+
+            assertThatThrownBy(b::build)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("connectTimeout applies to the default HTTP client only");
+        }
+
+        @Test
+        void cacheTtlShorterThanRefreshIntervalIsRefused() {
+            RemoteJwksKeyProvider.Builder b = RemoteJwksKeyProvider.builder(uri())
+                    .cacheTtl(Duration.ofSeconds(10))
+                    .minRefreshInterval(Duration.ofSeconds(30));
+
+            assertThatThrownBy(b::build)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageStartingWith("cacheTtl (PT10S) is shorter than minRefreshInterval (PT30S)");
+        }
+
+        @Test
+        void ownHttpClientIsUsed() {
+            RemoteJwksKeyProvider keys = builder().httpClient(HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1).build()).build();
+
+            assertThat(keys.verificationKey("first")).isPresent();
+            assertThat(requests).hasValue(1);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static byte[] unsigned(byte[] twosComplement) {
+        return twosComplement[0] == 0 ? Arrays.copyOfRange(twosComplement, 1, twosComplement.length)
+                : twosComplement;
+    }
+}
