@@ -211,7 +211,8 @@ public final class AccessTokenValidator {
 
     private static Map<String, Object> parseJson(String token, int from, int to, String what) {
         try {
-            return Json.parseObject(Base64Url.decodeChecked(token, from, to));
+            // Header members set to null still count as present: "crit": null is refused like any crit.
+            return Json.parseObject(Base64Url.decodeChecked(token, from, to), from == 0);
         } catch (Json.JsonException e) {
             throw new InvalidTokenException(Reason.MALFORMED, what + ": " + e.getMessage());
         }

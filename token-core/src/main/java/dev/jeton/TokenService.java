@@ -107,6 +107,9 @@ public final class TokenService {
         for (Map.Entry<String, Object> e : added.entrySet()) {
             try {
                 IssueRequest.checkClaimName(e.getKey());
+                if (request.claims().containsKey(e.getKey())) {
+                    throw new IllegalArgumentException("claim '" + e.getKey() + "' is already set by the request");
+                }
                 all.put(e.getKey(), dev.jeton.internal.Json.checkValue(e.getKey(), e.getValue()));
             } catch (IllegalArgumentException invalid) {
                 throw new IllegalStateException("claims customizer: " + invalid.getMessage(), invalid);

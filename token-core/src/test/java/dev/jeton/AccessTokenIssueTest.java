@@ -306,6 +306,17 @@ class AccessTokenIssueTest {
         }
 
         @Test
+        void customizerOverridingARequestClaimFailsIssue() {
+            TokenService service = service(b -> b.claimsCustomizer(r -> Map.of("tenant", "other")));
+            IssueRequest request = IssueRequest.forSubject("user-123").client("web").claim("tenant", "acme").build();
+
+            assertThatThrownBy(() -> service.issue(request))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("'tenant'")
+                    .hasMessageContaining("already set by the request");
+        }
+
+        @Test
         void customizerSeesTheRequest() {
             TokenService service = service(b -> b.claimsCustomizer(r -> Map.of("for", r.subject() + "@" + r.clientId())));
 

@@ -844,6 +844,14 @@ class AccessTokenValidationRulesTest {
         }
 
         @Test
+        void unsupportedHeaderSetToNullIsStillRefused() {
+            for (String name : List.of("zip", "crit", "b64", "cty", "jku", "jwk", "x5u", "x5c")) {
+                assertRefused(es256(with(header("ES256", "ec-256"), name, "null")), Reason.UNSUPPORTED_HEADER);
+            }
+            assertValid(es256(header("ES256", "ec-256")));
+        }
+
+        @Test
         void unrelatedHeaderParametersAreIgnored() {
             assertValid(es256(with(header("ES256", "ec-256"), "x5t#S256", q("abc"))));
         }

@@ -68,12 +68,21 @@ public final class Json {
      * their null-valued members.
      */
     public static Map<String, Object> parseObject(byte[] utf8) {
-        try (JsonParser parser = FACTORY.createParser(decodeUtf8(utf8))) {
+        return parseObject(utf8, false);
+    }
+
+    /**
+     * Like {@link #parseObject(byte[])}, but with {@code keepNulls} a member whose value is {@code null} is kept,
+     * mapped to {@link #NULL}: for JOSE headers, where {@code "crit": null} must count as present.
+     */
+    public static Map<String, Object> parseObject(byte[] utf8, boolean keepNulls) {
+        try (JsonParser parser = isPlainAscii(utf8) ? FACTORY.createParser(utf8)
+                : FACTORY.createParser(decodeUtf8(utf8))) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new JsonException("expected a JSON object");
             }
             int[] budget = {MAX_VALUES};
-            Map<String, Object> result = readObject(parser, budget);
+            Map<String, Object> result = readObject(parser, budget, keepNulls);
             if (parser.nextToken() != null) {
                 throw new JsonException("trailing content after the JSON object");
             }
@@ -108,14 +117,25 @@ public final class Json {
         }
     }
 
-    private static Map<String, Object> readObject(JsonParser parser, int[] budget) throws IOException {
+    /** ASCII without NUL is valid UTF-8 that Jackson cannot mistake for UTF-16 or UTF-32: the fast path. */
+    private static boolean isPlainAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b <= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, Object> readObject(JsonParser parser, int[] budget, boolean keepNulls)
+            throws IOException {
         Map<String, Object> map = new LinkedHashMap<>();
         JsonToken token;
         while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             spend(budget);
             Object value = readValue(parser, parser.nextToken(), budget);
-            if (value != NULL) {
+            if (value != NULL || keepNulls) {
                 map.put(name, value);
             }
         }
@@ -146,7 +166,7 @@ public final class Json {
             case VALUE_NULL:
                 return NULL;
             case START_OBJECT:
-                return readObject(parser, budget);
+                return readObject(parser, budget, false);
             case START_ARRAY:
                 List<Object> list = new ArrayList<>();
                 JsonToken next;
@@ -167,8 +187,13 @@ public final class Json {
         }
     }
 
-    /** Marks JSON {@code null} while reading: object members with a null value are left out of the result. */
-    private static final Object NULL = new Object();
+    /** JSON {@code null} while reading; kept in the result only where asked for. */
+    public static final Object NULL = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
 
     /** Serialises a map of JSON-compatible values (see {@link #checkValue}) to UTF-8. */
     public static byte[] write(Map<String, ?> object) {
