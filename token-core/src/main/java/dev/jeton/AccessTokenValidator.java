@@ -3,7 +3,6 @@ package dev.jeton;
 import dev.jeton.InvalidTokenException.Reason;
 import dev.jeton.internal.Base64Url;
 import dev.jeton.internal.Events;
-import dev.jeton.internal.Jca;
 import dev.jeton.internal.Json;
 import dev.jeton.internal.PreparedKeys;
 import dev.jeton.internal.Scopes;
@@ -166,7 +165,7 @@ public final class AccessTokenValidator {
         }
         byte[] signature = Base64Url.decodeChecked(token, dot2 + 1, length);
         PreparedKeys.Prepared prepared = preparedKeys.get(key);
-        if (!Jca.verify(alg, prepared.verificationKey(), prepared.provider(), signingInput, signature)) {
+        if (!prepared.verify(signingInput, signature)) {
             throw new InvalidTokenException(Reason.BAD_SIGNATURE, "signature does not verify with key '"
                     + key.kid() + "'");
         }

@@ -20,7 +20,13 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.params.Ed448PublicKeyParameters;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.bouncycastle.math.ec.rfc8032.Ed448;
 
 /** Raw JWS signing and verification over JCA. Not part of Jeton's API. */
 public final class Jca {
@@ -105,6 +111,32 @@ public final class Jca {
         } catch (GeneralSecurityException e) {
             throw new KeyException("verifying with " + alg + " failed", e);
         }
+    }
+
+    /**
+     * Bouncy Castle's decoded EdDSA public key ({@code Ed25519PublicKeyParameters} or
+     * {@code Ed448PublicKeyParameters}), which holds the decompressed public point.
+     */
+    public static AsymmetricKeyParameter edDsaPublicParameters(Key publicKey) {
+        try {
+            return PublicKeyFactory.createKey(publicKey.getEncoded());
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new KeyException("cannot decode an EdDSA public key", e);
+        }
+    }
+
+    /**
+     * Verifies a pure EdDSA signature (RFC 8032, no context) with Bouncy Castle's lightweight API: the same
+     * {@code verify} its JCA {@code Signature} ends in, without the provider lookup and message buffering per call.
+     */
+    public static boolean verifyEdDsa(AsymmetricKeyParameter key, byte[] input, byte[] sig) {
+        if (key instanceof Ed25519PublicKeyParameters ed25519) {
+            return sig.length == Ed25519.SIGNATURE_SIZE
+                    && ed25519.verify(Ed25519.Algorithm.Ed25519, null, input, 0, input.length, sig, 0);
+        }
+        Ed448PublicKeyParameters ed448 = (Ed448PublicKeyParameters) key;
+        return sig.length == Ed448.SIGNATURE_SIZE
+                && ed448.verify(Ed448.Algorithm.Ed448, new byte[0], input, 0, input.length, sig, 0);
     }
 
     private static Signature signature(JwsAlgorithm alg, Key key, Provider provider)

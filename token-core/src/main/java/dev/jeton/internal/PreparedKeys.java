@@ -1,10 +1,12 @@
 package dev.jeton.internal;
 
+import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.ProviderPolicy;
 import java.security.Key;
 import java.security.Provider;
 import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 
 /**
  * Keys converted once into the class of the provider that uses them, so that no signature converts its key again.
@@ -14,8 +16,20 @@ public final class PreparedKeys {
 
     private static final int MAX_KEYS = 64;
 
-    /** A key ready for {@link Jca}: the provider to use (null for the JDK's default) and the key in its class. */
-    public record Prepared(JwtKey source, Provider provider, Key verificationKey, Key signingKey) {
+    /**
+     * A key ready for {@link Jca}: the provider to use (null for the JDK's default), the key in its class, and for
+     * EdDSA on Bouncy Castle the decoded public point, so verification skips the JCA layer.
+     */
+    public record Prepared(JwtKey source, Provider provider, Key verificationKey, Key signingKey,
+                           AsymmetricKeyParameter edDsaPublic) {
+
+        /** Verifies a JWS signature with this key. */
+        public boolean verify(byte[] input, byte[] signature) {
+            if (edDsaPublic != null) {
+                return Jca.verifyEdDsa(edDsaPublic, input, signature);
+            }
+            return Jca.verify(source.algorithm(), verificationKey, provider, input, signature);
+        }
     }
 
     private final ProviderPolicy policy;
@@ -40,6 +54,10 @@ public final class PreparedKeys {
         Provider provider = Jca.provider(key.algorithm(), policy);
         Key verification = Jca.translate(key.verificationKey(), provider);
         Key signing = key.signingKey().map(k -> Jca.translate(k, provider)).orElse(null);
-        return new Prepared(key, provider, verification, signing);
+        AsymmetricKeyParameter edDsaPublic = null;
+        if (provider != null && key.algorithm() == JwsAlgorithm.EdDSA) {
+            edDsaPublic = Jca.edDsaPublicParameters(key.verificationKey());
+        }
+        return new Prepared(key, provider, verification, signing, edDsaPublic);
     }
 }
