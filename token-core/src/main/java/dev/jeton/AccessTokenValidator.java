@@ -1,18 +1,22 @@
 package dev.jeton;
 
+import static dev.jeton.internal.Options.requireNotSet;
+import static dev.jeton.internal.Options.requireText;
+
 import dev.jeton.InvalidTokenException.Reason;
 import dev.jeton.internal.Base64Url;
 import dev.jeton.internal.Events;
 import dev.jeton.internal.Json;
 import dev.jeton.internal.PreparedKeys;
+import dev.jeton.internal.RevocationCache;
 import dev.jeton.internal.Scopes;
 import dev.jeton.internal.VerifiedTokenCache;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.key.ProviderPolicy;
+import dev.jeton.store.TokenStore;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,7 +62,9 @@ import org.slf4j.LoggerFactory;
  *       strings; {@code exp}, {@code iat} (and {@code nbf} if present) JSON numbers: MALFORMED;</li>
  *   <li>{@code iss} exactly the issuer: WRONG_ISSUER; {@code aud} contains the audience: WRONG_AUDIENCE;</li>
  *   <li>{@code exp} after now less the skew, else EXPIRED (RFC 7519: expired "on or after" {@code exp});
- *       {@code nbf} and {@code iat} not after now plus the skew, else NOT_YET_VALID.</li>
+ *       {@code nbf} and {@code iat} not after now plus the skew, else NOT_YET_VALID;</li>
+ *   <li>when {@linkplain Builder#revocationAware revocation-aware}: neither its family ({@code sid}) nor its
+ *       {@code jti} revoked, else REVOKED.</li>
  * </ol>
  *
  * <p>Instances are immutable and thread-safe; build one and share it.
@@ -84,6 +90,7 @@ public final class AccessTokenValidator {
     private final PreparedKeys preparedKeys;
     private final VerifiedTokenCache cache;
     private final TokenEventListener listener;
+    private final RevocationCache revocations;
 
     private AccessTokenValidator(Builder b) {
         this.issuer = b.issuer;
@@ -96,6 +103,8 @@ public final class AccessTokenValidator {
         this.preparedKeys = new PreparedKeys(b.providerPolicy != null ? b.providerPolicy : ProviderPolicy.FASTEST);
         this.cache = b.cacheSize > 0 ? new VerifiedTokenCache(b.cacheSize) : null;
         this.listener = b.listener != null ? b.listener : TokenEventListener.none();
+        this.revocations = b.revocationStore != null
+                ? new RevocationCache(b.revocationStore, b.revocationCacheTtl.toMillis()) : null;
     }
 
     /** Starts a builder. {@code issuer}, {@code audience} and {@code keys} are required. */
@@ -134,6 +143,7 @@ public final class AccessTokenValidator {
             if (hit != null) {
                 VerifiedAccessToken verified = checkCached(token, hit);
                 if (verified != null) {
+                    checkRevocation(verified);
                     return verified;
                 }
             }
@@ -172,6 +182,7 @@ public final class AccessTokenValidator {
 
         Map<String, Object> claims = parseJson(token, dot1 + 1, dot2, "claims");
         VerifiedAccessToken verified = checkClaims(claims, key, alg);
+        checkRevocation(verified);
         if (cache != null) {
             cache.put(token, new VerifiedTokenCache.Entry(verified, key, verified.expiresAt().toEpochMilli(),
                     verified.notBefore().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE)), clock.millis());
@@ -196,6 +207,32 @@ public final class AccessTokenValidator {
             return null;
         }
         return hit.token();
+    }
+
+    private void checkRevocation(VerifiedAccessToken token) {
+        if (revocations == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (token.sessionId().isPresent() && revocations.isFamilyRevoked(token.sessionId().get(), now)) {
+            throw new InvalidTokenException(Reason.REVOKED, "session " + token.sessionId().get() + " was revoked");
+        }
+        if (revocations.isAccessTokenRevoked(token.jti(), now)) {
+            throw new InvalidTokenException(Reason.REVOKED, "access token " + token.jti() + " was revoked");
+        }
+    }
+
+    /** Records a revocation made through the owning service, so it takes effect here at once. */
+    void revoked(String familyId, String jti) {
+        if (revocations != null) {
+            Instant now = clock.instant();
+            if (familyId != null) {
+                revocations.familyRevoked(familyId, now);
+            }
+            if (jti != null) {
+                revocations.accessTokenRevoked(jti, now);
+            }
+        }
     }
 
     private static int dots(String token) {
@@ -391,6 +428,8 @@ public final class AccessTokenValidator {
         private ProviderPolicy providerPolicy;
         private int cacheSize;
         private TokenEventListener listener;
+        private TokenStore revocationStore;
+        private Duration revocationCacheTtl;
 
         Builder() {
         }
@@ -486,6 +525,25 @@ public final class AccessTokenValidator {
             return this;
         }
 
+        /**
+         * Refuses, with {@link Reason#REVOKED}, tokens whose refresh family ({@code sid}) is revoked and tokens whose
+         * {@code jti} was revoked, by asking {@code store}. A store's "not revoked" answer is trusted for
+         * {@code cacheTtl} (at most five minutes; zero asks on every validation), so a revocation made elsewhere
+         * takes effect here within that time; revocations made through the same {@link TokenService} at once.
+         * Off by default.
+         */
+        public Builder revocationAware(TokenStore store, Duration cacheTtl) {
+            requireNotSet("revocationAware", this.revocationStore);
+            Objects.requireNonNull(cacheTtl, "cacheTtl");
+            if (cacheTtl.isNegative() || cacheTtl.compareTo(MAX_SKEW) > 0) {
+                throw new IllegalArgumentException("revocation cacheTtl must be between 0 and " + MAX_SKEW + ", got "
+                        + cacheTtl);
+            }
+            this.revocationStore = Objects.requireNonNull(store, "store");
+            this.revocationCacheTtl = cacheTtl;
+            return this;
+        }
+
         /** Receives a {@link TokenEvent.ValidationFailed} per refused token. */
         public Builder eventListener(TokenEventListener listener) {
             requireNotSet("eventListener", this.listener);
@@ -506,19 +564,6 @@ public final class AccessTokenValidator {
                         + (keys == null ? "; keys(...) is missing" : ""));
             }
             return new AccessTokenValidator(this);
-        }
-
-        static void requireNotSet(String option, Object current) {
-            if (current != null) {
-                throw new IllegalStateException(option + " was already set to " + current);
-            }
-        }
-
-        static String requireText(String option, String value) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(option + " must not be blank");
-            }
-            return value;
         }
     }
 }

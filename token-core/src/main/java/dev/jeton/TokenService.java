@@ -1,19 +1,32 @@
 package dev.jeton;
 
+import dev.jeton.InvalidGrantException.Reason;
 import dev.jeton.internal.AccessTokenWriter;
 import dev.jeton.internal.Base64Url;
 import dev.jeton.internal.Events;
+import dev.jeton.internal.Json;
+import dev.jeton.internal.Options;
+import dev.jeton.internal.RefreshTokenCodec;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.key.ProviderPolicy;
+import dev.jeton.store.RefreshFamily;
+import dev.jeton.store.RefreshTokenRecord;
+import dev.jeton.store.RotationResult;
+import dev.jeton.store.StoredToken;
+import dev.jeton.store.TokenState;
+import dev.jeton.store.TokenStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +47,17 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Access tokens follow RFC 9068: header {@code typ: at+jwt} and {@code kid}; claims {@code iss}, {@code sub},
- * {@code aud}, {@code exp}, {@code iat}, {@code jti}, {@code client_id}, {@code scope}, then the request's and the
- * customizer's claims. Validation is {@link AccessTokenValidator}'s, with the same issuer, audience, keys and clock.
+ * {@code aud}, {@code exp}, {@code iat}, {@code jti}, {@code client_id}, {@code scope}, {@code sid} (the refresh
+ * family, when there is a store), then the request's and the customizer's claims. Validation is
+ * {@link AccessTokenValidator}'s, with the same issuer, audience, keys and clock.
+ *
+ * <p>With a {@link TokenStore}, {@link #issue} also returns an opaque refresh token, and {@link #refresh},
+ * {@link #revoke}, {@link #revokeAll}, {@link #sessions}, {@link #introspect} and {@link #purgeExpired} work. A
+ * refresh checks, in this order, and a failed check consumes nothing: the token's shape (no store access), that it is
+ * known, that it belongs to the presenting client, that the scopes asked for were granted; then one atomic step in
+ * the store rotates it (or, in {@link RefreshRotation#REUSE} mode, slides its idle expiry). A rotated token presented
+ * again within the grace window returns the same successor; outside it, it revokes its whole family (reuse
+ * detection).
  *
  * <p>Instances are immutable and thread-safe; build one and share it.
  */
@@ -43,6 +65,8 @@ public final class TokenService {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
     private static final Duration MAX_ACCESS_TTL = Duration.ofDays(1);
+    private static final Duration MAX_GRACE = Duration.ofSeconds(60);
+    private static final int PURGE_BATCH = 1_000;
 
     private final String issuer;
     private final String audience;
@@ -55,6 +79,14 @@ public final class TokenService {
     private final AccessTokenValidator validator;
     private final SecureRandom random = new SecureRandom();
 
+    private final TokenStore store;
+    private final RefreshTokenCodec refreshTokens;
+    private final Duration idleTtl;
+    private final Duration maxTtl;
+    private final RefreshRotation rotation;
+    private final Duration grace;
+    private final int graceUses;
+
     private TokenService(Builder b) {
         this.issuer = b.validator.issuer();
         this.audience = b.validator.audience();
@@ -65,6 +97,14 @@ public final class TokenService {
         this.listener = b.listener != null ? b.listener : TokenEventListener.none();
         this.writer = new AccessTokenWriter(b.providerPolicy != null ? b.providerPolicy : ProviderPolicy.FASTEST);
         this.validator = b.validator;
+        this.store = b.store;
+        this.refreshTokens = b.store == null ? null
+                : new RefreshTokenCodec(b.prefix != null ? b.prefix : "jrt", b.pepper, random);
+        this.idleTtl = b.idleTtl != null ? b.idleTtl : Duration.ofDays(14);
+        this.maxTtl = b.maxTtl != null ? b.maxTtl : Duration.ofDays(90);
+        this.rotation = b.rotation != null ? b.rotation : RefreshRotation.ROTATE;
+        this.grace = b.grace != null ? b.grace : Duration.ZERO;
+        this.graceUses = b.graceUses != null ? b.graceUses : 1;
     }
 
     /** Starts a builder. {@code issuer}, {@code audience} and {@code keys} are required. */
@@ -73,26 +113,170 @@ public final class TokenService {
     }
 
     /**
-     * Issues tokens for a subject and client. Without a token store configured the pair holds an access token only.
+     * Issues tokens for a subject and client: an access token, and with a store a refresh token that starts a new
+     * family (one login grant).
      *
      * @throws KeyException if the key provider has no signing key or signing fails
+     * @throws TokenStoreException if the store fails; nothing was issued
      * @throws IllegalStateException if the claims customizer returns a reserved or invalid claim
      */
     public TokenPair issue(IssueRequest request) {
         Objects.requireNonNull(request, "request");
-        Map<String, Object> extra = extraClaims(request);
-        JwtKey key = keys.signingKey();
         Instant now = clock.instant();
+        if (store == null) {
+            return mint(request, null, Optional.empty(), now);
+        }
+        String refreshToken = refreshTokens.newToken();
+        RefreshFamily family = new RefreshFamily(newId(), request.subject(), request.clientId(), request.scopes(),
+                request.claims(), now, now.plus(maxTtl), Optional.empty(), Optional.empty());
+        RefreshTokenRecord first = RefreshTokenRecord.active(refreshTokens.hash(refreshToken), family.id(),
+                Optional.empty(), now, idleExpiry(family, now));
+        Map<String, Object> extra = extraClaims(request);
+        store.createFamily(family, first);
+        LOG.debug("started refresh family {} for client {}", family.id(), family.clientId());
+        return mint(request, extra, family.id(), Optional.of(refreshToken), now);
+    }
+
+    /**
+     * Exchanges a refresh token for a new pair (RFC 6749 §6). The new access token carries the scopes asked for (all
+     * granted scopes if none); the refresh token keeps the granted scopes.
+     *
+     * @throws InvalidGrantException if the token is malformed, unknown, expired, revoked, of another client, or
+     *     reused (in which case its family is now revoked)
+     * @throws InvalidScopeException if a scope asked for was not granted; the token was not consumed
+     * @throws TokenStoreException if the store fails; the token was not consumed
+     * @throws IllegalStateException if this service has no store
+     */
+    public TokenPair refresh(RefreshRequest request) {
+        Objects.requireNonNull(request, "request");
+        requireStore("refresh");
+        String token = request.refreshToken();
+        if (!refreshTokens.isWellFormed(token)) {
+            throw new InvalidGrantException(Reason.MALFORMED, "not a refresh token of this service");
+        }
+        String hash = refreshTokens.hash(token);
+        String label = hash.substring(0, 8);
+        StoredToken stored = store.findToken(hash).orElseThrow(
+                () -> new InvalidGrantException(Reason.UNKNOWN, "no refresh token " + label));
+        RefreshFamily family = stored.family();
+        if (!family.clientId().equals(request.clientId())) {
+            throw new InvalidGrantException(Reason.CLIENT_MISMATCH, "refresh token " + label + " belongs to client "
+                    + family.clientId() + ", presented by " + request.clientId());
+        }
+        Set<String> scopes = request.scopes().isEmpty() ? family.scopes() : request.scopes();
+        if (!family.scopes().containsAll(scopes)) {
+            List<String> extra = new ArrayList<>(scopes);
+            extra.removeAll(family.scopes());
+            throw new InvalidScopeException("scopes " + extra + " were not granted to session " + family.id());
+        }
+        Instant now = clock.instant();
+        if (rotation == RefreshRotation.REUSE) {
+            RotationResult result = store.slide(hash, idleExpiry(family, now), now);
+            if (!result.applied()) {
+                throw refused(result.current(), label, now);
+            }
+            return refreshed(family, scopes, token, now, false);
+        }
+        String successor = refreshTokens.newToken();
+        String successorHash = refreshTokens.hash(successor);
+        boolean withGrace = !grace.isZero();
+        RotationResult result = store.rotate(hash,
+                RefreshTokenRecord.active(successorHash, family.id(), Optional.of(hash), now, idleExpiry(family, now)),
+                withGrace ? Optional.of(refreshTokens.seal(token, hash, successor)) : Optional.empty(),
+                withGrace ? Optional.of(now.plus(grace)) : Optional.empty(), now);
+        if (result.applied()) {
+            return refreshed(family, scopes, successor, now, false);
+        }
+        StoredToken current = result.current().orElseThrow(
+                () -> new InvalidGrantException(Reason.UNKNOWN, "refresh token " + label + " is gone"));
+        if (current.token().state() != TokenState.ROTATED) {
+            throw refused(result.current(), label, now);
+        }
+        if (withGrace && current.family().isLiveAt(now)) {
+            Optional<RefreshTokenRecord> claimed = store.claimGrace(hash, graceUses, now);
+            if (claimed.isPresent() && claimed.get().sealedSuccessor().isPresent()) {
+                String same = refreshTokens.open(token, hash, claimed.get().sealedSuccessor().get());
+                LOG.debug("refresh token {} replayed within the grace window of family {}", label, family.id());
+                return refreshed(family, scopes, same, now, true);
+            }
+        }
+        throw reuse(current, label, now);
+    }
+
+    private InvalidGrantException reuse(StoredToken current, String label, Instant now) {
+        RefreshFamily family = current.family();
+        if (family.isRevoked() && family.revocationReason().orElseThrow() != RevocationReason.REUSE_DETECTED) {
+            return new InvalidGrantException(Reason.REVOKED, "refresh token " + label + " of revoked session "
+                    + family.id());
+        }
+        if (family.isExpiredAt(now)) {
+            return new InvalidGrantException(Reason.EXPIRED, "session " + family.id() + " expired");
+        }
+        if (revokeFamily(family, RevocationReason.REUSE_DETECTED, now)) {
+            LOG.warn("refresh token {} of session {} (client {}) was reused; the session is revoked", label,
+                    family.id(), family.clientId());
+            Events.publish(listener, new TokenEvent.ReuseDetected(now, family.id(), family.subject(),
+                    family.clientId()));
+        }
+        return new InvalidGrantException(Reason.REUSED, "refresh token " + label + " was already rotated; session "
+                + family.id() + " is revoked");
+    }
+
+    /** Why a presented token could not be rotated or slid, from the state the store read under its lock. */
+    private InvalidGrantException refused(Optional<StoredToken> current, String label, Instant now) {
+        if (current.isEmpty()) {
+            return new InvalidGrantException(Reason.UNKNOWN, "refresh token " + label + " is gone");
+        }
+        RefreshFamily family = current.get().family();
+        RefreshTokenRecord token = current.get().token();
+        if (family.isRevoked() || token.state() == TokenState.REVOKED) {
+            return new InvalidGrantException(Reason.REVOKED, "session " + family.id() + " is revoked");
+        }
+        if (family.isExpiredAt(now)) {
+            return new InvalidGrantException(Reason.EXPIRED, "session " + family.id() + " expired at "
+                    + family.expiresAt());
+        }
+        if (token.isIdleExpiredAt(now)) {
+            return new InvalidGrantException(Reason.EXPIRED, "refresh token " + label + " expired at "
+                    + token.idleExpiresAt());
+        }
+        if (token.state() == TokenState.ROTATED) {
+            return new InvalidGrantException(Reason.REUSED, "refresh token " + label + " was already rotated");
+        }
+        throw new TokenStoreException("the store refused to update refresh token " + label
+                + " although it is active and live", null);
+    }
+
+    private TokenPair refreshed(RefreshFamily family, Set<String> scopes, String refreshToken, Instant now,
+                                boolean graceReplay) {
+        IssueRequest request = new IssueRequest(family.subject(), family.clientId(), scopes, family.claims());
+        TokenPair pair = mint(request, extraClaims(request), family.id(), Optional.of(refreshToken), now);
+        Events.publish(listener, new TokenEvent.Refreshed(now, family.id(), pair.accessTokenId(), graceReplay));
+        return pair;
+    }
+
+    private Instant idleExpiry(RefreshFamily family, Instant now) {
+        Instant idle = now.plus(idleTtl);
+        return idle.isBefore(family.expiresAt()) ? idle : family.expiresAt();
+    }
+
+    private TokenPair mint(IssueRequest request, String familyId, Optional<String> refreshToken, Instant now) {
+        return mint(request, extraClaims(request), familyId, refreshToken, now);
+    }
+
+    private TokenPair mint(IssueRequest request, Map<String, Object> extra, String familyId,
+                           Optional<String> refreshToken, Instant now) {
+        JwtKey key = keys.signingKey();
         long iat = now.getEpochSecond();
         long exp = iat + accessTokenTtl.toSeconds();
-        String jti = newJti();
+        String jti = newId();
         String token = writer.write(key, new AccessTokenWriter.Claims(issuer, request.subject(), audience, iat, exp,
-                jti, request.clientId(), request.scopes(), null, extra));
+                jti, request.clientId(), request.scopes(), familyId, extra));
         LOG.debug("issued access token jti={} client={} kid={}", jti, request.clientId(), key.kid());
         Events.publish(listener, new TokenEvent.Issued(now, jti, request.subject(), request.clientId(),
-                Optional.empty()));
-        return new TokenPair(token, jti, accessTokenTtl, Instant.ofEpochSecond(exp), request.scopes(),
-                Optional.empty(), Optional.empty());
+                Optional.ofNullable(familyId)));
+        return new TokenPair(token, jti, accessTokenTtl, Instant.ofEpochSecond(exp), request.scopes(), refreshToken,
+                Optional.ofNullable(familyId));
     }
 
     private Map<String, Object> extraClaims(IssueRequest request) {
@@ -110,7 +294,7 @@ public final class TokenService {
                 if (request.claims().containsKey(e.getKey())) {
                     throw new IllegalArgumentException("claim '" + e.getKey() + "' is already set by the request");
                 }
-                all.put(e.getKey(), dev.jeton.internal.Json.checkValue(e.getKey(), e.getValue()));
+                all.put(e.getKey(), Json.checkValue(e.getKey(), e.getValue()));
             } catch (IllegalArgumentException invalid) {
                 throw new IllegalStateException("claims customizer: " + invalid.getMessage(), invalid);
             }
@@ -118,7 +302,7 @@ public final class TokenService {
         return all;
     }
 
-    private String newJti() {
+    private String newId() {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         return Base64Url.encode(bytes);
@@ -131,6 +315,179 @@ public final class TokenService {
      */
     public VerifiedAccessToken validate(String accessToken) {
         return validator.validate(accessToken);
+    }
+
+    /**
+     * Revokes a token, of either kind (RFC 7009): a refresh token revokes its whole family; an access token has its
+     * {@code jti} denied until it expires (seen by revocation-aware validation). An unknown, malformed, expired or
+     * foreign token is ignored, as RFC 7009 §2.2 asks.
+     *
+     * @throws TokenStoreException if the store fails
+     * @throws IllegalStateException if this service has no store
+     */
+    public void revoke(String token) {
+        revoke(token, null);
+    }
+
+    /**
+     * Revokes a token of either kind if it was issued to {@code clientId} (RFC 7009 §2.1); a token of another client
+     * is left alone, silently, so the answer does not reveal that it exists.
+     *
+     * @throws TokenStoreException if the store fails
+     * @throws IllegalStateException if this service has no store
+     */
+    public void revoke(String token, String clientId) {
+        requireStore("revoke");
+        if (token == null || token.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        if (refreshTokens.isWellFormed(token)) {
+            store.findToken(refreshTokens.hash(token))
+                    .filter(stored -> clientId == null || stored.family().clientId().equals(clientId))
+                    .ifPresent(stored -> revokeFamily(stored.family(), RevocationReason.LOGOUT, now));
+            return;
+        }
+        VerifiedAccessToken access;
+        try {
+            access = validator.validate(token);
+        } catch (InvalidTokenException e) {
+            return;
+        }
+        if (clientId == null || access.clientId().equals(clientId)) {
+            store.revokeAccessToken(access.jti(), access.expiresAt());
+            validator.revoked(null, access.jti());
+            LOG.debug("access token jti={} revoked", access.jti());
+            Events.publish(listener, new TokenEvent.AccessTokenRevoked(now, access.jti(), access.expiresAt()));
+        }
+    }
+
+    /**
+     * Logs a subject out everywhere: revokes every live family of {@code subject}.
+     *
+     * @return how many families were revoked
+     * @throws TokenStoreException if the store fails (some families may already be revoked; call again)
+     * @throws IllegalStateException if this service has no store
+     */
+    public int revokeAll(String subject) {
+        requireStore("revokeAll");
+        Objects.requireNonNull(subject, "subject");
+        Instant now = clock.instant();
+        int revoked = 0;
+        for (RefreshFamily family : store.liveFamilies(subject, now)) {
+            if (revokeFamily(family, RevocationReason.LOGOUT_ALL, now)) {
+                revoked++;
+            }
+        }
+        return revoked;
+    }
+
+    /**
+     * The live sessions (families) of {@code subject}, oldest first, for a "your devices" page.
+     *
+     * @throws IllegalStateException if this service has no store
+     */
+    public List<Session> sessions(String subject) {
+        requireStore("sessions");
+        Objects.requireNonNull(subject, "subject");
+        return store.liveFamilies(subject, clock.instant()).stream()
+                .sorted(java.util.Comparator.comparing(RefreshFamily::createdAt))
+                .map(f -> new Session(f.id(), f.clientId(), f.scopes(), f.createdAt(), f.expiresAt()))
+                .toList();
+    }
+
+    /**
+     * Revokes one session of {@code subject}. A session of another subject is left alone, so one user cannot end
+     * another's session by guessing its id.
+     *
+     * @return whether the session was live and is now revoked
+     * @throws IllegalStateException if this service has no store
+     */
+    public boolean revokeSession(String subject, String sessionId) {
+        requireStore("revokeSession");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(sessionId, "sessionId");
+        Instant now = clock.instant();
+        return store.findFamily(sessionId)
+                .filter(family -> family.subject().equals(subject) && family.isLiveAt(now))
+                .map(family -> revokeFamily(family, RevocationReason.SESSION_REVOKED, now))
+                .orElse(false);
+    }
+
+    private boolean revokeFamily(RefreshFamily family, RevocationReason reason, Instant now) {
+        boolean revoked = store.revokeFamily(family.id(), reason, now);
+        validator.revoked(family.id(), null);
+        if (revoked) {
+            LOG.debug("session {} revoked: {}", family.id(), reason);
+            Events.publish(listener, new TokenEvent.Revoked(now, family.id(), family.subject(), reason));
+        }
+        return revoked;
+    }
+
+    /**
+     * Token introspection (RFC 7662) for either kind of token. Anything not currently usable is
+     * {@link Introspection#inactive()}, with no reason given.
+     *
+     * @throws TokenStoreException if the store fails
+     */
+    public Introspection introspect(String token) {
+        if (token == null || token.isEmpty()) {
+            return Introspection.inactive();
+        }
+        Instant now = clock.instant();
+        if (refreshTokens != null && refreshTokens.isWellFormed(token)) {
+            Optional<StoredToken> found = store.findToken(refreshTokens.hash(token));
+            if (found.isEmpty()) {
+                return Introspection.inactive();
+            }
+            RefreshFamily family = found.get().family();
+            RefreshTokenRecord record = found.get().token();
+            if (!family.isLiveAt(now) || record.state() != TokenState.ACTIVE || record.isIdleExpiredAt(now)) {
+                return Introspection.inactive();
+            }
+            return new Introspection(true, Optional.of("refresh_token"), Optional.of(family.subject()),
+                    Optional.of(family.clientId()), family.scopes(), Optional.of(record.issuedAt()),
+                    Optional.of(record.idleExpiresAt()), Optional.of(issuer), List.of(), Optional.empty(),
+                    Optional.of(family.id()));
+        }
+        try {
+            VerifiedAccessToken access = validator.validate(token);
+            return new Introspection(true, Optional.of("access_token"), Optional.of(access.subject()),
+                    Optional.of(access.clientId()), access.scopes(), Optional.of(access.issuedAt()),
+                    Optional.of(access.expiresAt()), Optional.of(access.issuer()), access.audience(),
+                    Optional.of(access.jti()), access.sessionId());
+        } catch (InvalidTokenException e) {
+            return Introspection.inactive();
+        }
+    }
+
+    /**
+     * Deletes what can no longer matter: families past their absolute expiry with their tokens, and access-token
+     * denials past their expiry, in bounded batches. Schedule it (hourly is plenty); it never removes a row that
+     * could still detect reuse.
+     *
+     * @return how many rows were deleted
+     * @throws TokenStoreException if the store fails (earlier batches stay deleted; call again)
+     * @throws IllegalStateException if this service has no store
+     */
+    public int purgeExpired() {
+        requireStore("purgeExpired");
+        Instant now = clock.instant();
+        int total = 0;
+        int deleted;
+        do {
+            deleted = store.purgeExpired(now, PURGE_BATCH);
+            total += deleted;
+        } while (deleted >= PURGE_BATCH);
+        LOG.debug("purged {} expired rows", total);
+        return total;
+    }
+
+    private void requireStore(String operation) {
+        if (store == null) {
+            throw new IllegalStateException(operation + " needs a token store; configure TokenService.builder()"
+                    + ".store(...)");
+        }
     }
 
     /** The validator this service delegates to, to hand to code that only validates. */
@@ -155,8 +512,118 @@ public final class TokenService {
         private ClaimsCustomizer customizer;
         private TokenEventListener listener;
         private ProviderPolicy providerPolicy;
+        private TokenStore store;
+        private Duration idleTtl;
+        private Duration maxTtl;
+        private RefreshRotation rotation;
+        private Duration grace;
+        private Integer graceUses;
+        private String prefix;
+        private byte[] pepper;
+        private Duration revocationCacheTtl;
 
         Builder() {
+        }
+
+        /** Where refresh-token state lives. Without a store, the service issues and validates access tokens only. */
+        public Builder store(TokenStore store) {
+            Options.requireNotSet("store", this.store);
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
+        /**
+         * How long a refresh token stays usable without being used; each refresh starts a new idle period, never past
+         * the family's absolute expiry. Default 14 days.
+         */
+        public Builder refreshTokenIdleTtl(Duration ttl) {
+            Options.requireNotSet("refreshTokenIdleTtl", this.idleTtl);
+            this.idleTtl = positive("refreshTokenIdleTtl", ttl);
+            return this;
+        }
+
+        /** The absolute lifetime of a family (a login), from issue; never extended. Default 90 days. */
+        public Builder refreshTokenMaxTtl(Duration ttl) {
+            Options.requireNotSet("refreshTokenMaxTtl", this.maxTtl);
+            this.maxTtl = positive("refreshTokenMaxTtl", ttl);
+            return this;
+        }
+
+        /** Rotate on each refresh ({@link RefreshRotation#ROTATE}, the default) or return the same token. */
+        public Builder rotation(RefreshRotation rotation) {
+            Options.requireNotSet("rotation", this.rotation);
+            this.rotation = Objects.requireNonNull(rotation, "rotation");
+            return this;
+        }
+
+        /**
+         * How long after a rotation the rotated token may still be presented and get the <em>same</em> successor
+         * back, for clients that retry a refresh whose response they lost. Default zero (strict: any second use is
+         * reuse); at most 60 seconds. Only with {@link RefreshRotation#ROTATE}.
+         */
+        public Builder reuseGrace(Duration grace) {
+            Options.requireNotSet("reuseGrace", this.grace);
+            Objects.requireNonNull(grace, "reuseGrace");
+            if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
+                throw new IllegalArgumentException("reuseGrace must be between 0 and " + MAX_GRACE + ", got " + grace);
+            }
+            this.grace = grace;
+            return this;
+        }
+
+        /** How many times the grace window may return the successor for one rotated token. Default 1; 1 to 100. */
+        public Builder reuseGraceUses(int uses) {
+            Options.requireNotSet("reuseGraceUses", this.graceUses);
+            if (uses < 1 || uses > 100) {
+                throw new IllegalArgumentException("reuseGraceUses must be between 1 and 100, got " + uses);
+            }
+            this.graceUses = uses;
+            return this;
+        }
+
+        /**
+         * The refresh-token prefix, so that secret scanners and people recognise the tokens: 2 to 16 lowercase letters
+         * and digits starting with a letter. Default {@code jrt}.
+         */
+        public Builder refreshTokenPrefix(String prefix) {
+            Options.requireNotSet("refreshTokenPrefix", this.prefix);
+            RefreshTokenCodec.checkPrefix(prefix);
+            this.prefix = prefix;
+            return this;
+        }
+
+        /**
+         * A secret of at least 32 bytes: refresh tokens are then stored as HMAC-SHA-256 under it instead of plain
+         * SHA-256, so a stolen database cannot even confirm a guessed token. Keep it outside the database. The bytes
+         * are copied.
+         */
+        public Builder refreshTokenPepper(byte[] pepper) {
+            Options.requireNotSet("refreshTokenPepper", this.pepper == null ? null : "(set)");
+            Objects.requireNonNull(pepper, "refreshTokenPepper");
+            if (pepper.length < 32) {
+                throw new IllegalArgumentException("refreshTokenPepper must be at least 32 bytes, got "
+                        + pepper.length);
+            }
+            this.pepper = pepper.clone();
+            return this;
+        }
+
+        /**
+         * Makes validation refuse access tokens of revoked families and revoked {@code jti}s, asking the store; see
+         * {@link AccessTokenValidator.Builder#revocationAware}. Needs {@link #store}.
+         */
+        public Builder revocationAwareValidation(Duration cacheTtl) {
+            Options.requireNotSet("revocationAwareValidation", this.revocationCacheTtl);
+            this.revocationCacheTtl = Objects.requireNonNull(cacheTtl, "cacheTtl");
+            return this;
+        }
+
+        private static Duration positive(String option, Duration value) {
+            Objects.requireNonNull(value, option);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(option + " must be positive, got " + value);
+            }
+            return value;
         }
 
         /** The {@code iss} of issued tokens, required exactly on validation. */
@@ -179,7 +646,7 @@ public final class TokenService {
 
         /** The clock for every timestamp and check. Default {@link Clock#systemUTC()}. */
         public Builder clock(Clock clock) {
-            AccessTokenValidator.Builder.requireNotSet("clock", this.clock);
+            Options.requireNotSet("clock", this.clock);
             this.clock = Objects.requireNonNull(clock, "clock");
             validatorBuilder.clock(clock);
             return this;
@@ -187,7 +654,7 @@ public final class TokenService {
 
         /** How long access tokens live. Default 15 minutes; between 1 second and 1 day, whole seconds. */
         public Builder accessTokenTtl(Duration ttl) {
-            AccessTokenValidator.Builder.requireNotSet("accessTokenTtl", this.accessTokenTtl);
+            Options.requireNotSet("accessTokenTtl", this.accessTokenTtl);
             Objects.requireNonNull(ttl, "accessTokenTtl");
             if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_ACCESS_TTL) > 0
                     || ttl.toNanos() % 1_000_000_000L != 0) {
@@ -218,14 +685,14 @@ public final class TokenService {
 
         /** Adds claims to every access token. */
         public Builder claimsCustomizer(ClaimsCustomizer customizer) {
-            AccessTokenValidator.Builder.requireNotSet("claimsCustomizer", this.customizer);
+            Options.requireNotSet("claimsCustomizer", this.customizer);
             this.customizer = Objects.requireNonNull(customizer, "claimsCustomizer");
             return this;
         }
 
         /** Receives issue and validation events. */
         public Builder eventListener(TokenEventListener listener) {
-            AccessTokenValidator.Builder.requireNotSet("eventListener", this.listener);
+            Options.requireNotSet("eventListener", this.listener);
             this.listener = Objects.requireNonNull(listener, "eventListener");
             validatorBuilder.eventListener(listener);
             return this;
@@ -233,7 +700,7 @@ public final class TokenService {
 
         /** Which JCA providers sign and verify. Default {@link ProviderPolicy#FASTEST}. */
         public Builder providerPolicy(ProviderPolicy policy) {
-            AccessTokenValidator.Builder.requireNotSet("providerPolicy", this.providerPolicy);
+            Options.requireNotSet("providerPolicy", this.providerPolicy);
             this.providerPolicy = Objects.requireNonNull(policy, "providerPolicy");
             validatorBuilder.providerPolicy(policy);
             return this;
@@ -242,9 +709,31 @@ public final class TokenService {
         /**
          * Builds the service.
          *
-         * @throws IllegalStateException if issuer, audience or keys is missing
+         * @throws IllegalStateException if issuer, audience or keys is missing, or options conflict (refresh options
+         *     without a store, idle lifetime above the absolute one, a grace window in REUSE mode)
          */
         public TokenService build() {
+            if (store == null && (idleTtl != null || maxTtl != null || rotation != null || grace != null
+                    || graceUses != null || prefix != null || pepper != null || revocationCacheTtl != null)) {
+                throw new IllegalStateException("refresh-token options need a token store; set store(...) or remove "
+                        + "them");
+            }
+            Duration idle = idleTtl != null ? idleTtl : Duration.ofDays(14);
+            Duration max = maxTtl != null ? maxTtl : Duration.ofDays(90);
+            if (idle.compareTo(max) > 0) {
+                throw new IllegalStateException("refreshTokenIdleTtl (" + idle + ") must not exceed refreshTokenMaxTtl ("
+                        + max + ")");
+            }
+            if (rotation == RefreshRotation.REUSE && ((grace != null && !grace.isZero()) || graceUses != null)) {
+                throw new IllegalStateException("reuseGrace applies to RefreshRotation.ROTATE only; REUSE mode returns "
+                        + "the same token anyway");
+            }
+            if (graceUses != null && (grace == null || grace.isZero())) {
+                throw new IllegalStateException("reuseGraceUses needs a reuseGrace window greater than zero");
+            }
+            if (store != null && validator == null && revocationCacheTtl != null) {
+                validatorBuilder.revocationAware(store, revocationCacheTtl);
+            }
             if (clock == null) {
                 clock = Clock.systemUTC();
                 validatorBuilder.clock(clock);

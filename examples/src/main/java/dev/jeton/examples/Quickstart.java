@@ -26,7 +26,7 @@ public final class Quickstart {
     }
 
     public static void main(String[] args) {
-        int failures = run(new SteppableClock(Instant.now()));
+        int failures = run(new SteppableClock(Clock.systemUTC().instant()));
         if (failures > 0) {
             System.out.println(failures + " step(s) did not behave as expected");
             System.exit(1);

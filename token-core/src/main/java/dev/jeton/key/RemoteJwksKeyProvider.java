@@ -1,6 +1,7 @@
 package dev.jeton.key;
 
 import dev.jeton.KeyException;
+import dev.jeton.internal.Options;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -405,7 +406,7 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
          */
         public Builder clock(Clock clock) {
             Objects.requireNonNull(clock, "clock");
-            checkUnset("clock", this.clock);
+            Options.requireNotSet("clock", this.clock);
             this.clock = clock;
             return this;
         }
@@ -418,7 +419,7 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
          * @throws IllegalStateException if already set
          */
         public Builder cacheTtl(Duration cacheTtl) {
-            checkUnset("cacheTtl", this.cacheTtl);
+            Options.requireNotSet("cacheTtl", this.cacheTtl);
             this.cacheTtl = positive("cacheTtl", cacheTtl);
             return this;
         }
@@ -432,7 +433,7 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
          */
         public Builder minRefreshInterval(Duration minRefreshInterval) {
             Objects.requireNonNull(minRefreshInterval, "minRefreshInterval");
-            checkUnset("minRefreshInterval", this.minRefreshInterval);
+            Options.requireNotSet("minRefreshInterval", this.minRefreshInterval);
             if (minRefreshInterval.isNegative()) {
                 throw new IllegalArgumentException("minRefreshInterval must not be negative, got "
                         + minRefreshInterval);
@@ -449,7 +450,7 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
          * @throws IllegalStateException if already set
          */
         public Builder connectTimeout(Duration connectTimeout) {
-            checkUnset("connectTimeout", this.connectTimeout);
+            Options.requireNotSet("connectTimeout", this.connectTimeout);
             this.connectTimeout = positive("connectTimeout", connectTimeout);
             return this;
         }
@@ -462,7 +463,7 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
          * @throws IllegalStateException if already set
          */
         public Builder requestTimeout(Duration requestTimeout) {
-            checkUnset("requestTimeout", this.requestTimeout);
+            Options.requireNotSet("requestTimeout", this.requestTimeout);
             this.requestTimeout = positive("requestTimeout", requestTimeout);
             return this;
         }
@@ -474,7 +475,7 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
          * @throws IllegalStateException if already set
          */
         public Builder maxResponseBytes(int maxResponseBytes) {
-            checkUnset("maxResponseBytes", this.maxResponseBytes);
+            Options.requireNotSet("maxResponseBytes", this.maxResponseBytes);
             if (maxResponseBytes <= 0) {
                 throw new IllegalArgumentException("maxResponseBytes must be positive, got " + maxResponseBytes);
             }
@@ -491,7 +492,7 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
          */
         public Builder httpClient(HttpClient httpClient) {
             Objects.requireNonNull(httpClient, "httpClient");
-            checkUnset("httpClient", this.httpClient);
+            Options.requireNotSet("httpClient", this.httpClient);
             this.httpClient = httpClient;
             return this;
         }
@@ -516,11 +517,6 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
             return new RemoteJwksKeyProvider(this);
         }
 
-        private static void checkUnset(String option, Object current) {
-            if (current != null) {
-                throw new IllegalStateException(option + " was already set to " + current);
-            }
-        }
 
         private static Duration positive(String option, Duration value) {
             Objects.requireNonNull(value, option);

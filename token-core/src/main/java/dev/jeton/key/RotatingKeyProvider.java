@@ -1,6 +1,7 @@
 package dev.jeton.key;
 
 import dev.jeton.KeyException;
+import dev.jeton.internal.Options;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -276,9 +277,7 @@ public final class RotatingKeyProvider implements KeyProvider {
          */
         public Builder clock(Clock clock) {
             Objects.requireNonNull(clock, "clock");
-            if (this.clock != null) {
-                throw new IllegalStateException("clock was already set to " + this.clock);
-            }
+            Options.requireNotSet("clock", this.clock);
             this.clock = clock;
             return this;
         }
@@ -297,9 +296,7 @@ public final class RotatingKeyProvider implements KeyProvider {
                 throw new IllegalArgumentException("retirement must be positive, got " + retirement
                         + "; use at least the longest access-token lifetime");
             }
-            if (this.retirement != null) {
-                throw new IllegalStateException("retirement was already set to " + this.retirement);
-            }
+            Options.requireNotSet("retirement", this.retirement);
             this.retirement = retirement;
             return this;
         }

@@ -1,0 +1,13 @@
+package dev.jeton;
+
+/** Why a refresh family (a login grant) was revoked. */
+public enum RevocationReason {
+    /** The client or user revoked a token (RFC 7009), e.g. on logout. */
+    LOGOUT,
+    /** The user logged out everywhere: every family of the subject. */
+    LOGOUT_ALL,
+    /** The user or an administrator revoked one session from a session list. */
+    SESSION_REVOKED,
+    /** A rotated refresh token was presented again: it may have been stolen. */
+    REUSE_DETECTED
+}

@@ -1,0 +1,2 @@
+/** Helpers for applications' tests: {@link dev.jeton.testing.TestClock}. */
+package dev.jeton.testing;
