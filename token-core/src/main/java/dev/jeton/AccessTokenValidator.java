@@ -120,11 +120,18 @@ public final class AccessTokenValidator {
      * @throws KeyException if the key set cannot be obtained (a remote JWKS that never answered)
      */
     public VerifiedAccessToken validate(String token) {
+        return validate(token, true);
+    }
+
+    /** Validates; with {@code report} false a refusal is neither logged nor sent as an event (RFC 7009 revoke). */
+    VerifiedAccessToken validate(String token, boolean report) {
         try {
             return doValidate(token);
         } catch (InvalidTokenException e) {
-            LOG.debug("access token refused: {}", e.getMessage());
-            Events.publish(listener, new TokenEvent.ValidationFailed(clock.instant(), e.reason()));
+            if (report) {
+                LOG.debug("access token refused: {}", e.getMessage());
+                Events.publish(listener, new TokenEvent.ValidationFailed(clock.instant(), e.reason()));
+            }
             throw e;
         }
     }

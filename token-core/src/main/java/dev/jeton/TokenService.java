@@ -350,7 +350,7 @@ public final class TokenService {
         }
         VerifiedAccessToken access;
         try {
-            access = validator.validate(token);
+            access = validator.validate(token, false);
         } catch (InvalidTokenException e) {
             return;
         }
@@ -565,7 +565,7 @@ public final class TokenService {
             Options.requireNotSet("reuseGrace", this.grace);
             Objects.requireNonNull(grace, "reuseGrace");
             if (grace.isNegative() || grace.compareTo(MAX_GRACE) > 0) {
-                throw new IllegalArgumentException("reuseGrace must be between 0 and " + MAX_GRACE + ", got " + grace);
+                throw new IllegalArgumentException("reuseGrace must be between 0 and 60 seconds, got " + grace);
             }
             this.grace = grace;
             return this;
