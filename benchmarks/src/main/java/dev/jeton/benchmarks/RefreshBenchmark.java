@@ -8,6 +8,7 @@ import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.store.inmemory.InMemoryTokenStore;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,7 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * A refresh on the in-memory store ({@code jetonRefresh}: shape check, hash, lookup, client and scope checks, atomic
  * rotation, a new refresh token, a new access token) beside the cost of issuing one access token with the same key
  * ({@code issueAccessToken}, the baseline): the difference is what refresh-token handling adds. Each thread rotates
- * its own chain and starts a new login every 100 refreshes, so families stay the size real ones have.
+ * its own chain and starts a new login every 100 refreshes, so families stay the size real ones have; logins expire
+ * after two seconds, so the store's amortised purge holds it at a steady size.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar RefreshBenchmark -rf json -rff jmh-refresh.json}, then
  * {@code java -cp benchmarks/target/benchmarks.jar dev.jeton.benchmarks.Ratios jmh-refresh.json}.
@@ -50,7 +52,9 @@ public class RefreshBenchmark {
     public void setUp() {
         JwtKey key = JwtKey.generate("bench", JwsAlgorithm.valueOf(algorithm));
         withStore = TokenService.builder().issuer("https://auth.example.com").audience("https://api.example.com")
-                .keys(KeyProvider.of(key)).store(new InMemoryTokenStore()).build();
+                .keys(KeyProvider.of(key)).store(new InMemoryTokenStore())
+                // Short lives so the store's own purge keeps it at a steady size during the run.
+                .refreshTokenIdleTtl(Duration.ofSeconds(1)).refreshTokenMaxTtl(Duration.ofSeconds(2)).build();
         accessOnly = TokenService.builder().issuer("https://auth.example.com").audience("https://api.example.com")
                 .keys(KeyProvider.of(key)).build();
         request = IssueRequest.forSubject("user-123").client("web").scopes("openid", "profile").build();

@@ -1,6 +1,5 @@
 package dev.jeton.internal;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -22,7 +21,6 @@ import javax.crypto.spec.SecretKeySpec;
 public final class RefreshTokenCodec {
 
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    private static final BigInteger SIXTY_TWO = BigInteger.valueOf(62);
     private static final int SECRET_BYTES = 32;
     private static final int BODY_CHARS = 43;
     private static final int CHECKSUM_CHARS = 6;
@@ -62,11 +60,13 @@ public final class RefreshTokenCodec {
     public String newToken() {
         byte[] secret = new byte[SECRET_BYTES];
         random.nextBytes(secret);
-        StringBuilder token = new StringBuilder(length).append(prefix);
-        appendBase62(token, new BigInteger(1, secret), BODY_CHARS);
+        char[] token = new char[length];
+        prefix.getChars(0, prefix.length(), token, 0);
+        base62(toLimbs(secret), token, prefix.length(), BODY_CHARS);
         Arrays.fill(secret, (byte) 0);
-        appendBase62(token, BigInteger.valueOf(crc(token)), CHECKSUM_CHARS);
-        return token.toString();
+        base62(new int[] {(int) crc(token, length - CHECKSUM_CHARS)}, token, length - CHECKSUM_CHARS,
+                CHECKSUM_CHARS);
+        return new String(token);
     }
 
     /** Whether {@code token} has this service's prefix, the exact length, the base62 alphabet and a valid checksum. */
@@ -79,10 +79,15 @@ public final class RefreshTokenCodec {
                 return false;
             }
         }
-        String body = token.substring(0, length - CHECKSUM_CHARS);
-        StringBuilder expected = new StringBuilder(CHECKSUM_CHARS);
-        appendBase62(expected, BigInteger.valueOf(crc(body)), CHECKSUM_CHARS);
-        return token.endsWith(expected.toString());
+        char[] chars = token.toCharArray();
+        char[] expected = new char[CHECKSUM_CHARS];
+        base62(new int[] {(int) crc(chars, length - CHECKSUM_CHARS)}, expected, 0, CHECKSUM_CHARS);
+        for (int i = 0; i < CHECKSUM_CHARS; i++) {
+            if (chars[length - CHECKSUM_CHARS + i] != expected[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The at-rest identity of a token: base64url of SHA-256, or of HMAC-SHA-256 under the pepper. */
@@ -164,21 +169,40 @@ public final class RefreshTokenCodec {
         return okm;
     }
 
-    private static long crc(CharSequence text) {
+    /** CRC32 of the first {@code count} (ASCII) characters. */
+    private static long crc(char[] text, int count) {
+        byte[] ascii = new byte[count];
+        for (int i = 0; i < count; i++) {
+            ascii[i] = (byte) text[i];
+        }
         CRC32 crc = new CRC32();
-        crc.update(text.toString().getBytes(StandardCharsets.US_ASCII));
+        crc.update(ascii);
         return crc.getValue();
     }
 
-    private static void appendBase62(StringBuilder out, BigInteger value, int width) {
-        char[] digits = new char[width];
-        Arrays.fill(digits, '0');
-        BigInteger rest = value;
-        for (int i = width - 1; i >= 0 && rest.signum() > 0; i--) {
-            BigInteger[] qr = rest.divideAndRemainder(SIXTY_TWO);
-            digits[i] = BASE62.charAt(qr[1].intValue());
-            rest = qr[0];
+    /** Big-endian bytes as big-endian 32-bit limbs. */
+    private static int[] toLimbs(byte[] bytes) {
+        int[] limbs = new int[bytes.length / 4];
+        for (int i = 0; i < limbs.length; i++) {
+            limbs[i] = (bytes[4 * i] & 0xFF) << 24 | (bytes[4 * i + 1] & 0xFF) << 16
+                    | (bytes[4 * i + 2] & 0xFF) << 8 | (bytes[4 * i + 3] & 0xFF);
         }
-        out.append(digits);
+        return limbs;
+    }
+
+    /**
+     * Writes the unsigned big-endian number in {@code limbs} as exactly {@code width} base62 digits, most significant
+     * first, by repeated long division by 62 (destroys {@code limbs}). Allocation-free, unlike BigInteger.
+     */
+    private static void base62(int[] limbs, char[] out, int offset, int width) {
+        for (int i = offset + width - 1; i >= offset; i--) {
+            long remainder = 0;
+            for (int j = 0; j < limbs.length; j++) {
+                long current = (remainder << 32) | (limbs[j] & 0xFFFFFFFFL);
+                limbs[j] = (int) (current / 62);
+                remainder = current % 62;
+            }
+            out[i] = BASE62.charAt((int) remainder);
+        }
     }
 }

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -304,6 +306,7 @@ public final class InMemoryTokenStore implements TokenStore {
                 deleted++;
             }
         }
+        Map<String, Set<String>> removedBySubject = new HashMap<>();
         for (Entry entry : byFamilyId.values()) {
             if (deleted >= maxRows) {
                 break;
@@ -311,11 +314,18 @@ public final class InMemoryTokenStore implements TokenStore {
             synchronized (entry) {
                 if (entry.family.isExpiredAt(now)) {
                     deleted += remove(entry);
+                    removedBySubject.computeIfAbsent(entry.family.subject(), s -> new HashSet<>())
+                            .add(entry.family.id());
                 } else {
                     dropPassedSeals(entry, now);
                 }
             }
         }
+        // One pass over each subject's ids, however many of its families went.
+        removedBySubject.forEach((subject, removed) -> familyIdsBySubject.computeIfPresent(subject, (s, ids) -> {
+            String[] rest = Arrays.stream(ids).filter(id -> !removed.contains(id)).toArray(String[]::new);
+            return rest.length == 0 ? null : rest;
+        }));
         return deleted;
     }
 
@@ -325,11 +335,6 @@ public final class InMemoryTokenStore implements TokenStore {
             byTokenHash.remove(token.hash(), entry);
         }
         byFamilyId.remove(entry.family.id(), entry);
-        String id = entry.family.id();
-        familyIdsBySubject.computeIfPresent(entry.family.subject(), (subject, ids) -> {
-            String[] rest = Arrays.stream(ids).filter(other -> !other.equals(id)).toArray(String[]::new);
-            return rest.length == 0 ? null : rest;
-        });
         return 1 + entry.tokens.length;
     }
 
