@@ -9,8 +9,9 @@ import java.util.Optional;
  * the same serialisation as the step, for Jeton to classify (reuse, expiry, revocation).
  *
  * @param applied whether the step changed the store
- * @param current the token and its family after the step when applied, or as they stood when not; empty only when
- *     the token is not in the store (it was purged in between)
+ * @param current when applied, what the step wrote ({@link TokenStore#rotate}: the successor; {@link TokenStore#slide}:
+ *     the slid token) with its family; when refused, the presented token and its family as they stood; empty only
+ *     when the token is not in the store (it was purged in between)
  */
 public record RotationResult(boolean applied, Optional<StoredToken> current) {
 
@@ -22,7 +23,7 @@ public record RotationResult(boolean applied, Optional<StoredToken> current) {
         }
     }
 
-    /** The step was applied; {@code after} is the presented token and family as the step left them. */
+    /** The step was applied; {@code after} is what it wrote, with its family. */
     public static RotationResult applied(StoredToken after) {
         return new RotationResult(true, Optional.of(after));
     }

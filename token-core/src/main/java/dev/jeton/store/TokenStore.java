@@ -46,7 +46,8 @@ public interface TokenStore {
      * @param sealedSuccessor the successor sealed for the grace window, or empty when there is no grace window
      * @param graceUntil the end of the grace window, present exactly when {@code sealedSuccessor} is
      * @param now the instant of the refresh
-     * @return applied with the rotated token, or refused with the token and family as they stood
+     * @return applied with the successor as inserted and its family, or refused with the presented token and its
+     *     family as they stood
      */
     RotationResult rotate(String presentedHash, RefreshTokenRecord successor, Optional<String> sealedSuccessor,
                           Optional<Instant> graceUntil, Instant now);

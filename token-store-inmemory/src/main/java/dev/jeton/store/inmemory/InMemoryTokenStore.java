@@ -185,7 +185,7 @@ public final class InMemoryTokenStore implements TokenStore {
             }
             entry.tokens[index] = entry.tokens[index].rotated(now, successor.hash(), sealedSuccessor, graceUntil);
             entry.append(successor);
-            return RotationResult.applied(new StoredToken(entry.tokens[index], entry.family));
+            return RotationResult.applied(new StoredToken(successor, entry.family));
         }
     }
 

@@ -633,14 +633,14 @@ public abstract class TokenStoreContract {
 
         @Test
         void rotatingAnUnknownTokenIsRefusedWithNothingToClassify() {
-            RotationResult result = store.rotate("no-such-hash-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-                    RefreshTokenRecord.active("succ-hash-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "no-family",
+            RotationResult result = store.rotate(hash("no-such"),
+                    RefreshTokenRecord.active(hash("successor"), "no-family",
                             Optional.empty(), clock.instant(), clock.instant().plusSeconds(60)),
                     Optional.empty(), Optional.empty(), clock.instant());
 
             assertThat(result.applied()).isFalse();
             assertThat(result.current()).isEmpty();
-            assertThat(store.claimGrace("no-such-hash-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 1, clock.instant()))
+            assertThat(store.claimGrace(hash("no-such"), 1, clock.instant()))
                     .isEmpty();
         }
 
@@ -649,16 +649,26 @@ public abstract class TokenStoreContract {
             Instant now = clock.instant();
             RefreshFamily family = new RefreshFamily("family-1", "quinn", "web", Set.of("openid"), Map.of(), now,
                     now.plusSeconds(3600), Optional.empty(), Optional.empty());
-            store.createFamily(family, RefreshTokenRecord.active("hash-1-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            store.createFamily(family, RefreshTokenRecord.active(hash("one"),
                     "family-1", Optional.empty(), now, now.plusSeconds(60)));
 
             assertThatThrownBy(() -> store.createFamily(family, RefreshTokenRecord.active(
-                    "hash-2-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "family-1", Optional.empty(), now,
+                    hash("two"), "family-1", Optional.empty(), now,
                     now.plusSeconds(60)))).isInstanceOf(IllegalStateException.class);
-            Optional<StoredToken> found = store.findToken("hash-1-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+            Optional<StoredToken> found = store.findToken(hash("one"));
             assertThat(found).isPresent();
             assertThat(found.get().family().subject()).isEqualTo("quinn");
-            assertThat(store.findToken("hash-2-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")).isEmpty();
+            assertThat(store.findToken(hash("two"))).isEmpty();
+        }
+    }
+
+    /** A value shaped like a token hash (base64url of 32 bytes), for driving the SPI directly. */
+    protected static String hash(String seed) {
+        try {
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
         }
     }
 
