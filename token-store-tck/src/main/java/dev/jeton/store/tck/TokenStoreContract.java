@@ -787,23 +787,12 @@ public abstract class TokenStoreContract {
         }
     }
 
-    /** Delegates to a store, failing on request; for the check that a store failure consumes nothing. */
-    static final class FailingStore implements TokenStore {
-        private final TokenStore delegate;
+    /** Fails the next rotation on request; for the check that a store failure consumes nothing. */
+    static final class FailingStore extends ForwardingTokenStore {
         volatile boolean failNextRotate;
 
         FailingStore(TokenStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void createFamily(RefreshFamily family, RefreshTokenRecord firstToken) {
-            delegate.createFamily(family, firstToken);
-        }
-
-        @Override
-        public Optional<StoredToken> findToken(String tokenHash) {
-            return delegate.findToken(tokenHash);
+            super(delegate);
         }
 
         @Override
@@ -813,47 +802,7 @@ public abstract class TokenStoreContract {
                 failNextRotate = false;
                 throw new TokenStoreException("simulated store failure", null);
             }
-            return delegate.rotate(presentedHash, successor, sealedSuccessor, graceUntil, now);
-        }
-
-        @Override
-        public Optional<RefreshTokenRecord> claimGrace(String presentedHash, int maxUses, Instant now) {
-            return delegate.claimGrace(presentedHash, maxUses, now);
-        }
-
-        @Override
-        public RotationResult slide(String presentedHash, Instant newIdleExpiresAt, Instant now) {
-            return delegate.slide(presentedHash, newIdleExpiresAt, now);
-        }
-
-        @Override
-        public boolean revokeFamily(String familyId, RevocationReason reason, Instant now) {
-            return delegate.revokeFamily(familyId, reason, now);
-        }
-
-        @Override
-        public Optional<RefreshFamily> findFamily(String familyId) {
-            return delegate.findFamily(familyId);
-        }
-
-        @Override
-        public List<RefreshFamily> liveFamilies(String subject, Instant now) {
-            return delegate.liveFamilies(subject, now);
-        }
-
-        @Override
-        public void revokeAccessToken(String jti, Instant expiresAt) {
-            delegate.revokeAccessToken(jti, expiresAt);
-        }
-
-        @Override
-        public boolean isAccessTokenRevoked(String jti, Instant now) {
-            return delegate.isAccessTokenRevoked(jti, now);
-        }
-
-        @Override
-        public int purgeExpired(Instant now, int maxRows) {
-            return delegate.purgeExpired(now, maxRows);
+            return super.rotate(presentedHash, successor, sealedSuccessor, graceUntil, now);
         }
     }
 }
