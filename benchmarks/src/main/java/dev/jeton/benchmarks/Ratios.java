@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Prints a JMH JSON result (average time) as one row per parameter set, with each benchmark's score and the ratios
- * the project's targets are stated in: Jeton over each baseline of the same run.
+ * Prints a JMH JSON result as one row per parameter set, with each benchmark's score and the ratios the project's
+ * targets are stated in: how many times Jeton costs what each baseline of the same run costs. For average time
+ * that is Jeton's score over the baseline's; for throughput (ops per time unit) the baseline's over Jeton's.
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.jeton.benchmarks.Ratios jmh-access.json}
  */
@@ -18,9 +19,12 @@ public final class Ratios {
     private Ratios() {
     }
 
+    private record Score(double score, double error, String unit, boolean throughput) {
+    }
+
     public static void main(String[] args) throws IOException {
         JsonNode results = new ObjectMapper().readTree(new File(args[0]));
-        Map<String, Map<String, double[]>> rows = new TreeMap<>();
+        Map<String, Map<String, Score>> rows = new TreeMap<>();
         for (JsonNode result : results) {
             String benchmark = result.get("benchmark").asText();
             String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
@@ -34,12 +38,14 @@ public final class Ratios {
             }
             JsonNode metric = result.get("primaryMetric");
             rows.computeIfAbsent(key.toString(), k -> new TreeMap<>()).put(method,
-                    new double[] {metric.get("score").asDouble(), metric.get("scoreError").asDouble()});
+                    new Score(metric.get("score").asDouble(), metric.get("scoreError").asDouble(),
+                            metric.get("scoreUnit").asText(), "thrpt".equals(result.get("mode").asText())));
         }
-        for (Map.Entry<String, Map<String, double[]>> row : rows.entrySet()) {
+        for (Map.Entry<String, Map<String, Score>> row : rows.entrySet()) {
             System.out.println(row.getKey());
-            Map<String, double[]> m = row.getValue();
-            m.forEach((name, score) -> System.out.printf("  %-22s %10.3f ± %.3f%n", name, score[0], score[1]));
+            Map<String, Score> m = row.getValue();
+            m.forEach((name, s) -> System.out.printf("  %-22s %10.3f ± %.3f %s%n", name, s.score(), s.error(),
+                    s.unit()));
             ratio(m, "jetonValidate", "rawVerify");
             ratio(m, "jetonValidate", "jjwtValidate");
             ratio(m, "jjwtValidate", "jetonValidate");
@@ -47,12 +53,24 @@ public final class Ratios {
             ratio(m, "jetonIssue", "jjwtIssue");
             ratio(m, "jetonRefresh", "jetonIssue");
             ratio(m, "jetonRefresh", "rawRefresh");
+            ratio(m, "jetonRefresh8Threads", "rawRefresh8Threads");
         }
     }
 
-    private static void ratio(Map<String, double[]> m, String a, String b) {
-        if (m.containsKey(a) && m.containsKey(b)) {
-            System.out.printf("  %-40s %8.2fx%n", a + " / " + b, m.get(a)[0] / m.get(b)[0]);
+    /** Prints how many times {@code a} costs what {@code b} costs, naming the division actually made. */
+    private static void ratio(Map<String, Score> m, String a, String b) {
+        Score sa = m.get(a);
+        Score sb = m.get(b);
+        if (sa == null || sb == null) {
+            return;
+        }
+        if (sa.throughput() != sb.throughput()) {
+            throw new IllegalArgumentException(a + " and " + b + " were measured in different modes");
+        }
+        if (sa.throughput()) {
+            System.out.printf("  %-40s %8.2fx%n", b + " / " + a, sb.score() / sa.score());
+        } else {
+            System.out.printf("  %-40s %8.2fx%n", a + " / " + b, sa.score() / sb.score());
         }
     }
 }
