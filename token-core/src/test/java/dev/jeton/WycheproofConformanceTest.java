@@ -136,6 +136,8 @@ class WycheproofConformanceTest {
             if ("true".equals(System.getenv("CI"))) {
                 throw new AssertionError(message + "; CI=true requires them");
             }
+            // Surefire does not show why a whole class was aborted, so say it on the console too.
+            System.err.println("WycheproofConformanceTest: " + message + "; skipping the conformance tests");
             Assumptions.abort(message + "; skipping the conformance tests");
         }
     }
