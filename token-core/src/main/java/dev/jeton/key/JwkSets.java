@@ -5,6 +5,7 @@ import dev.jeton.internal.Json;
 import dev.jeton.internal.KeyChecks;
 import io.jsonwebtoken.security.Jwk;
 import io.jsonwebtoken.security.Jwks;
+import io.jsonwebtoken.security.KeyOperation;
 import io.jsonwebtoken.security.PrivateJwk;
 import io.jsonwebtoken.security.PublicJwk;
 import io.jsonwebtoken.security.SecretJwk;
@@ -26,8 +27,9 @@ import java.util.function.Consumer;
  *
  * <p>Reading: each JWK must have a {@code kid}. Its algorithm is the JWK's {@code alg}, or when absent the one its
  * key type implies: the curve's ES algorithm for {@code EC}, EdDSA for {@code OKP}, RS256 for {@code RSA} (the
- * RFC 9068 default). A secret ({@code oct}) JWK must name its {@code alg}. Keys marked {@code "use": "enc"} are not
- * for signatures and are skipped.
+ * RFC 9068 default). A secret ({@code oct}) JWK must name its {@code alg}. Keys marked {@code "use": "enc"}, or
+ * whose {@code key_ops} (RFC 7517 §4.3) name neither {@code verify} nor {@code sign}, are not for signatures: a set
+ * skips them and {@link #parseKey} refuses them.
  */
 public final class JwkSets {
 
@@ -73,7 +75,7 @@ public final class JwkSets {
                 onUnusable.accept(new KeyException(where + " is not a JSON object"));
                 continue;
             }
-            if ("enc".equals(map.get("use"))) {
+            if (!isForSignatures(map.get("use"), map.get("key_ops"))) {
                 continue;
             }
             try {
@@ -86,6 +88,20 @@ public final class JwkSets {
             }
         }
         return List.copyOf(keys);
+    }
+
+    /**
+     * Whether a JWK's {@code use} and {@code key_ops} allow signatures: {@code use} absent or {@code sig}, and
+     * {@code key_ops} absent or naming {@code verify} or {@code sign} (RFC 7517 §4.2, §4.3).
+     */
+    private static boolean isForSignatures(Object use, Object keyOps) {
+        if (use != null && !"sig".equals(use)) {
+            return false;
+        }
+        if (keyOps == null) {
+            return true;
+        }
+        return keyOps instanceof java.util.Collection<?> ops && (ops.contains("verify") || ops.contains("sign"));
     }
 
     /** Whether a kid from a set may appear in messages and logs: a valid kid, so no control characters. */
@@ -118,6 +134,11 @@ public final class JwkSets {
             jwk = Jwks.parser().build().parse(jwkJson);
         } catch (RuntimeException e) {
             throw new KeyException("not a valid JWK (" + e.getClass().getSimpleName() + ")");
+        }
+        if (!isForSignatures(jwk.get("use"), jwk.getOperations() == null ? null
+                : jwk.getOperations().stream().map(KeyOperation::getId).toList())) {
+            throw new KeyException((jwk.getId() != null ? "JWK '" + jwk.getId() + "'" : "JWK")
+                    + " is not for signatures (its use or key_ops say otherwise)");
         }
         return toJwtKey(jwk, jwk.getId() != null ? "JWK '" + jwk.getId() + "'" : "JWK");
     }

@@ -1,7 +1,8 @@
 package dev.jeton.key;
 
 /**
- * Which JCA providers Jeton signs and verifies with. Both choices give the same results; they differ in speed.
+ * Which JCA providers Jeton signs and verifies with. Both choices give the same results, except one JDK 17 defect
+ * below; they differ in speed.
  *
  * <p>{@link #FASTEST} (the default) uses Bouncy Castle for ECDSA and EdDSA, which verifies ES256 and Ed25519 about
  * ten times faster than the JDK 17 provider, and the JDK for RSA and HMAC, where the two are equal. Bouncy Castle
@@ -14,6 +15,11 @@ package dev.jeton.key;
  * from a {@link java.security.SecureRandom}; its Ed25519 and Ed448 code (RFC 8032) is written to be constant-time
  * with deterministic nonces. RSA and HMAC signing stays on the JDK (blinded RSA). Choose {@link #JDK_ONLY} if a
  * policy requires one provider (for example a FIPS-validated JDK configuration).
+ *
+ * <p>Known difference: JDK 17's ECDSA provider refuses valid signatures whose point {@code R} has an x-coordinate of
+ * at least the group order (Wycheproof "k*G has a large x-coordinate"); an honest signer makes one with probability
+ * about 2<sup>-128</sup>, so this is a theoretical false refusal, never an acceptance. Bouncy Castle and JDK 25 verify
+ * them.
  */
 public enum ProviderPolicy {
     /** Bouncy Castle for ECDSA and EdDSA, the JDK for RSA and HMAC. */

@@ -146,6 +146,32 @@ class JwkSetsTest {
                 .containsExactly("JWK #0 has no kid; Jeton looks keys up by kid");
     }
 
+    @Test
+    void keysWhoseUseOrKeyOpsExcludeSignaturesAreSkippedInASetAndRefusedAlone() {
+        Map<String, Object> verify = withoutUse(JwtKey.generate("verify", JwsAlgorithm.ES256));
+        verify.put("key_ops", List.of("verify"));
+        Map<String, Object> encrypt = withoutUse(JwtKey.generate("encrypt", JwsAlgorithm.ES256));
+        encrypt.put("key_ops", List.of("encrypt"));
+        Map<String, Object> enc = withoutUse(JwtKey.generate("enc", JwsAlgorithm.RS256));
+        enc.put("use", "enc");
+
+        assertThat(JwkSets.parse(Json.writeString(Map.of("keys", List.of(verify, encrypt, enc)))))
+                .extracting(JwtKey::kid).containsExactly("verify");
+        assertThat(JwkSets.parseKey(Json.writeString(verify)).kid()).isEqualTo("verify");
+        assertThatThrownBy(() -> JwkSets.parseKey(Json.writeString(encrypt)))
+                .isInstanceOf(KeyException.class)
+                .hasMessage("JWK 'encrypt' is not for signatures (its use or key_ops say otherwise)");
+        assertThatThrownBy(() -> JwkSets.parseKey(Json.writeString(enc)))
+                .isInstanceOf(KeyException.class)
+                .hasMessage("JWK 'enc' is not for signatures (its use or key_ops say otherwise)");
+    }
+
+    private static Map<String, Object> withoutUse(JwtKey key) {
+        Map<String, Object> jwk = new LinkedHashMap<>(JwkSets.toPublicJwk(key));
+        jwk.remove("use");
+        return jwk;
+    }
+
     private static String coordinate(BigInteger value, int length) {
         byte[] raw = value.toByteArray();
         byte[] fixed = new byte[length];

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Assumptions;
  * The databases the JDBC store is tested on. H2 always runs; PostgreSQL and MariaDB are the local servers. When one
  * is unreachable, its tests are skipped with a message, except under {@code CI=true}, where they fail loudly.
  */
-final class TestDatabases {
+public final class TestDatabases {
 
-    enum Kind {
+    public enum Kind {
         H2("jdbc:h2:mem:jeton;DB_CLOSE_DELAY=-1", "sa", ""),
         POSTGRESQL(env("JETON_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test"), env("JETON_PG_USER", "postgres"),
                 env("JETON_PG_PASSWORD", "")),
@@ -50,7 +50,7 @@ final class TestDatabases {
     }
 
     /** A pooled data source for the database, or the test is skipped (or, under CI=true, fails) if unreachable. */
-    static DataSource pool(Kind kind) {
+    public static DataSource pool(Kind kind) {
         requireReachable(kind);
         return POOLS.computeIfAbsent(kind, k -> {
             HikariConfig config = new HikariConfig();
@@ -63,7 +63,7 @@ final class TestDatabases {
         });
     }
 
-    static void requireReachable(Kind kind) {
+    public static void requireReachable(Kind kind) {
         if (kind == Kind.H2) {
             return;
         }
@@ -80,11 +80,11 @@ final class TestDatabases {
     }
 
     /** A table prefix no other test uses. */
-    static String uniquePrefix() {
+    public static String uniquePrefix() {
         return "jt" + UUID.randomUUID().toString().replace("-", "").substring(0, 10) + "_";
     }
 
-    static void dropTables(DataSource dataSource, String prefix) throws SQLException {
+    public static void dropTables(DataSource dataSource, String prefix) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             for (String table : List.of("token", "family", "denied_jti")) {
                 s.execute("DROP TABLE IF EXISTS " + prefix + table);
@@ -96,7 +96,7 @@ final class TestDatabases {
     }
 
     /** Every value of every row of the store's tables, as text. */
-    static List<Object> allValues(DataSource dataSource, String prefix) throws SQLException {
+    public static List<Object> allValues(DataSource dataSource, String prefix) throws SQLException {
         List<Object> values = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             for (String table : List.of("token", "family", "denied_jti")) {
