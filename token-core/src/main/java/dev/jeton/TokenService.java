@@ -171,7 +171,7 @@ public final class TokenService {
         }
         Instant now = clock.instant();
         if (rotation == RefreshRotation.REUSE) {
-            RotationResult result = store.slide(hash, idleExpiry(family, now), now);
+            RotationResult result = store.slide(family.id(), hash, idleExpiry(family, now), now);
             if (!result.applied()) {
                 throw refused(result.current(), label, now);
             }
@@ -193,7 +193,7 @@ public final class TokenService {
             throw refused(result.current(), label, now);
         }
         if (withGrace && current.family().isLiveAt(now)) {
-            Optional<RefreshTokenRecord> claimed = store.claimGrace(hash, graceUses, now);
+            Optional<RefreshTokenRecord> claimed = store.claimGrace(family.id(), hash, graceUses, now);
             if (claimed.isPresent() && claimed.get().sealedSuccessor().isPresent()) {
                 String same = refreshTokens.open(token, hash, claimed.get().sealedSuccessor().get());
                 LOG.debug("refresh token {} replayed within the grace window of family {}", label, family.id());

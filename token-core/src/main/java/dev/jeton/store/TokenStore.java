@@ -59,17 +59,19 @@ public interface TokenStore {
      * and its successor is still {@link TokenState#ACTIVE} and not idle-expired. Then its grace use count goes up by
      * one.
      *
+     * @param familyId the family of the presented token, as read by {@link #findToken}
      * @return the presented token after the claim, or empty if the claim was refused (nothing changed)
      */
-    Optional<RefreshTokenRecord> claimGrace(String presentedHash, int maxUses, Instant now);
+    Optional<RefreshTokenRecord> claimGrace(String familyId, String presentedHash, int maxUses, Instant now);
 
     /**
      * Slides the idle expiry of the presented token ({@code REUSE} mode), atomically and serialised with the family.
      * Applied under the same conditions as {@link #rotate}; sets its idle expiry to {@code newIdleExpiresAt}.
      *
+     * @param familyId the family of the presented token, as read by {@link #findToken}
      * @return applied with the token as updated, or refused with the token and family as they stood
      */
-    RotationResult slide(String presentedHash, Instant newIdleExpiresAt, Instant now);
+    RotationResult slide(String familyId, String presentedHash, Instant newIdleExpiresAt, Instant now);
 
     /**
      * Revokes a family, serialised with every other step on it: sets its revocation instant and reason, marks its

@@ -196,9 +196,9 @@ public final class InMemoryTokenStore implements TokenStore {
     }
 
     @Override
-    public Optional<RefreshTokenRecord> claimGrace(String presentedHash, int maxUses, Instant now) {
+    public Optional<RefreshTokenRecord> claimGrace(String familyId, String presentedHash, int maxUses, Instant now) {
         Entry entry = byTokenHash.get(presentedHash);
-        if (entry == null) {
+        if (entry == null || !entry.family.id().equals(familyId)) {
             return Optional.empty();
         }
         synchronized (entry) {
@@ -223,9 +223,9 @@ public final class InMemoryTokenStore implements TokenStore {
     }
 
     @Override
-    public RotationResult slide(String presentedHash, Instant newIdleExpiresAt, Instant now) {
+    public RotationResult slide(String familyId, String presentedHash, Instant newIdleExpiresAt, Instant now) {
         Entry entry = byTokenHash.get(presentedHash);
-        if (entry == null) {
+        if (entry == null || !entry.family.id().equals(familyId)) {
             return RotationResult.refused(Optional.empty());
         }
         synchronized (entry) {

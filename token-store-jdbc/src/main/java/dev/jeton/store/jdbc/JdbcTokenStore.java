@@ -110,9 +110,7 @@ public final class JdbcTokenStore implements TokenStore {
                 UPDATE ${prefix}token SET state = 'ROTATED', rotated_at = ?, successor_hash = ?,
                     sealed_successor = ?, grace_until = ?, grace_uses = 0
                 WHERE hash = ? AND family_id = ? AND state = 'ACTIVE' AND idle_expires_at > ?""");
-        slideToken = sql("""
-                UPDATE ${prefix}token SET idle_expires_at = ?
-                WHERE hash = ? AND family_id = ? AND state = 'ACTIVE' AND idle_expires_at > ?""");
+        slideToken = sql("UPDATE ${prefix}token SET idle_expires_at = ? WHERE hash = ?");
         selectGrace = sql("SELECT " + TOKEN_COLUMNS + ", s.state, s.idle_expires_at FROM ${prefix}token t"
                 + " LEFT JOIN ${prefix}token s ON s.hash = t.successor_hash WHERE t.hash = ?");
         countGraceUse = sql("UPDATE ${prefix}token SET grace_uses = grace_uses + 1 WHERE hash = ?");
@@ -323,12 +321,7 @@ public final class JdbcTokenStore implements TokenStore {
     }
 
     @Override
-    public Optional<RefreshTokenRecord> claimGrace(String presentedHash, int maxUses, Instant now) {
-        Optional<StoredToken> seen = findToken(presentedHash);
-        if (seen.isEmpty()) {
-            return Optional.empty();
-        }
-        String familyId = seen.get().family().id();
+    public Optional<RefreshTokenRecord> claimGrace(String familyId, String presentedHash, int maxUses, Instant now) {
         return inTransaction("claiming the grace window of family " + familyId, c -> {
             Optional<RefreshFamily> family = lockFamily(c, familyId);
             if (family.isEmpty() || !family.get().isLiveAt(now)) {
@@ -343,7 +336,8 @@ public final class JdbcTokenStore implements TokenStore {
                     RefreshTokenRecord token = token(rs, 1);
                     String successorState = rs.getString(12);
                     long successorIdle = rs.getLong(13);
-                    boolean open = token.state() == TokenState.ROTATED && token.sealedSuccessor().isPresent()
+                    boolean open = token.familyId().equals(familyId)
+                            && token.state() == TokenState.ROTATED && token.sealedSuccessor().isPresent()
                             && token.graceUntil().isPresent() && now.isBefore(token.graceUntil().get())
                             && token.graceUses() < maxUses
                             && TokenState.ACTIVE.name().equals(successorState)
@@ -362,28 +356,27 @@ public final class JdbcTokenStore implements TokenStore {
     }
 
     @Override
-    public RotationResult slide(String presentedHash, Instant newIdleExpiresAt, Instant now) {
-        Optional<StoredToken> seen = findToken(presentedHash);
-        if (seen.isEmpty()) {
-            return RotationResult.refused(Optional.empty());
-        }
-        String familyId = seen.get().family().id();
+    public RotationResult slide(String familyId, String presentedHash, Instant newIdleExpiresAt, Instant now) {
         return inTransaction("sliding a refresh token of family " + familyId, c -> {
             Optional<RefreshFamily> family = lockFamily(c, familyId);
             if (family.isEmpty() || !family.get().isLiveAt(now)) {
                 return refused(c, presentedHash, family);
             }
+            // Under the family lock the token cannot change, so a plain read decides.
+            Optional<RefreshTokenRecord> token = selectToken(c, presentedHash);
+            if (token.isEmpty() || !token.get().familyId().equals(familyId)) {
+                return RotationResult.refused(Optional.empty());
+            }
+            if (token.get().state() != TokenState.ACTIVE || token.get().isIdleExpiredAt(now)) {
+                return RotationResult.refused(Optional.of(new StoredToken(token.get(), family.get())));
+            }
             try (PreparedStatement ps = c.prepareStatement(slideToken)) {
                 ps.setLong(1, newIdleExpiresAt.toEpochMilli());
                 ps.setString(2, presentedHash);
-                ps.setString(3, familyId);
-                ps.setLong(4, now.toEpochMilli());
-                if (ps.executeUpdate() != 1) {
-                    return refused(c, presentedHash, family);
-                }
+                ps.executeUpdate();
             }
-            return RotationResult.applied(new StoredToken(
-                    seen.get().token().withIdleExpiry(newIdleExpiresAt), family.get()));
+            return RotationResult.applied(new StoredToken(token.get().withIdleExpiry(newIdleExpiresAt),
+                    family.get()));
         });
     }
 

@@ -46,13 +46,13 @@ public abstract class ForwardingTokenStore implements TokenStore {
     }
 
     @Override
-    public Optional<RefreshTokenRecord> claimGrace(String presentedHash, int maxUses, Instant now) {
-        return delegate.claimGrace(presentedHash, maxUses, now);
+    public Optional<RefreshTokenRecord> claimGrace(String familyId, String presentedHash, int maxUses, Instant now) {
+        return delegate.claimGrace(familyId, presentedHash, maxUses, now);
     }
 
     @Override
-    public RotationResult slide(String presentedHash, Instant newIdleExpiresAt, Instant now) {
-        return delegate.slide(presentedHash, newIdleExpiresAt, now);
+    public RotationResult slide(String familyId, String presentedHash, Instant newIdleExpiresAt, Instant now) {
+        return delegate.slide(familyId, presentedHash, newIdleExpiresAt, now);
     }
 
     @Override

@@ -640,7 +640,7 @@ public abstract class TokenStoreContract {
 
             assertThat(result.applied()).isFalse();
             assertThat(result.current()).isEmpty();
-            assertThat(store.claimGrace(hash("no-such"), 1, clock.instant()))
+            assertThat(store.claimGrace("no-family", hash("no-such"), 1, clock.instant()))
                     .isEmpty();
         }
 
