@@ -44,8 +44,7 @@ public final class AccessTokenWriter {
         System.arraycopy(header, 0, input, 0, header.length);
         input[header.length] = '.';
         System.arraycopy(payload, 0, input, header.length + 1, payload.length);
-        PreparedKeys.Prepared prepared = preparedKeys.get(key);
-        byte[] signature = Jca.sign(key.algorithm(), prepared.signingKey(), prepared.provider(), input);
+        byte[] signature = preparedKeys.get(key).sign(input);
         StringBuilder token = new StringBuilder(input.length + 1 + (signature.length * 4 + 2) / 3);
         token.append(new String(input, StandardCharsets.US_ASCII)).append('.').append(Base64Url.encode(signature));
         return token.toString();

@@ -73,13 +73,18 @@ public final class Jca {
 
     /** Signs {@code input}; {@code key} is a {@link PrivateKey} or, for HMAC, a {@link SecretKey}. */
     public static byte[] sign(JwsAlgorithm alg, Key key, Provider provider, byte[] input) {
+        return sign(alg, signatureName(alg, key, provider), key, provider, input);
+    }
+
+    /** Signs with a JCA algorithm name already resolved by {@link #signatureName} (null for HMAC). */
+    public static byte[] sign(JwsAlgorithm alg, String name, Key key, Provider provider, byte[] input) {
         try {
             if (alg.family() == JwsAlgorithm.Family.HMAC) {
                 Mac mac = Mac.getInstance(alg.jcaName());
                 mac.init(key);
                 return mac.doFinal(input);
             }
-            Signature signature = signature(alg, key, provider);
+            Signature signature = signature(alg, name, provider);
             signature.initSign((PrivateKey) key);
             signature.update(input);
             return signature.sign();
@@ -93,7 +98,16 @@ public final class Jca {
      * a DER-encoded or truncated ECDSA signature never reaches the provider.
      */
     public static boolean verify(JwsAlgorithm alg, Key key, Provider provider, byte[] input, byte[] sig) {
-        if (sig.length != signatureLength(alg, key)) {
+        return verify(alg, signatureName(alg, key, provider), signatureLength(alg, key), key, provider, input, sig);
+    }
+
+    /**
+     * Verifies with a JCA algorithm name and signature length already resolved by {@link #signatureName} and
+     * {@link #signatureLength}, so the hot path does not re-derive them from the key.
+     */
+    public static boolean verify(JwsAlgorithm alg, String name, int length, Key key, Provider provider, byte[] input,
+                                 byte[] sig) {
+        if (sig.length != length) {
             return false;
         }
         try {
@@ -102,7 +116,7 @@ public final class Jca {
                 mac.init(key);
                 return MessageDigest.isEqual(mac.doFinal(input), sig);
             }
-            Signature signature = signature(alg, key, provider);
+            Signature signature = signature(alg, name, provider);
             signature.initVerify((PublicKey) key);
             signature.update(input);
             return signature.verify(sig);
@@ -139,16 +153,23 @@ public final class Jca {
                 && ed448.verify(Ed448.Algorithm.Ed448, new byte[0], input, 0, input.length, sig, 0);
     }
 
-    private static Signature signature(JwsAlgorithm alg, Key key, Provider provider)
-            throws GeneralSecurityException {
-        String name = switch (alg.family()) {
+    /**
+     * The JCA {@link Signature} algorithm for {@code alg} with {@code key} on {@code provider} (P1363 encoding for
+     * ECDSA, the key's curve for EdDSA), or {@code null} for HMAC.
+     */
+    public static String signatureName(JwsAlgorithm alg, Key key, Provider provider) {
+        return switch (alg.family()) {
             case RSA, RSA_PSS -> alg.jcaName();
             case ECDSA -> provider != null
                     ? "SHA" + alg.hashBits() + "withPLAIN-ECDSA"
                     : "SHA" + alg.hashBits() + "withECDSAinP1363Format";
             case EDDSA -> edCurve(key);
-            case HMAC -> throw new IllegalArgumentException("HMAC is not a signature");
+            case HMAC -> null;
         };
+    }
+
+    private static Signature signature(JwsAlgorithm alg, String name, Provider provider)
+            throws GeneralSecurityException {
         Signature signature = provider != null ? Signature.getInstance(name, provider) : Signature.getInstance(name);
         if (alg.family() == JwsAlgorithm.Family.RSA_PSS) {
             setPss(signature, alg.hashBits());

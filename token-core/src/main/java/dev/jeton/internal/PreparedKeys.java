@@ -17,18 +17,25 @@ public final class PreparedKeys {
     private static final int MAX_KEYS = 64;
 
     /**
-     * A key ready for {@link Jca}: the provider to use (null for the JDK's default), the key in its class, and for
-     * EdDSA on Bouncy Castle the decoded public point, so verification skips the JCA layer.
+     * A key ready for {@link Jca}: the provider to use (null for the JDK's default), the key in its class, the JCA
+     * algorithm name and signature length resolved once, and for EdDSA on Bouncy Castle the decoded public point, so
+     * verification skips the JCA layer.
      */
     public record Prepared(JwtKey source, Provider provider, Key verificationKey, Key signingKey,
-                           AsymmetricKeyParameter edDsaPublic) {
+                           String signatureName, int signatureLength, AsymmetricKeyParameter edDsaPublic) {
 
         /** Verifies a JWS signature with this key. */
         public boolean verify(byte[] input, byte[] signature) {
             if (edDsaPublic != null) {
                 return Jca.verifyEdDsa(edDsaPublic, input, signature);
             }
-            return Jca.verify(source.algorithm(), verificationKey, provider, input, signature);
+            return Jca.verify(source.algorithm(), signatureName, signatureLength, verificationKey, provider, input,
+                    signature);
+        }
+
+        /** Signs with this key; it must be able to sign. */
+        public byte[] sign(byte[] input) {
+            return Jca.sign(source.algorithm(), signatureName, signingKey, provider, input);
         }
     }
 
@@ -58,6 +65,8 @@ public final class PreparedKeys {
         if (provider != null && key.algorithm() == JwsAlgorithm.EdDSA) {
             edDsaPublic = Jca.edDsaPublicParameters(key.verificationKey());
         }
-        return new Prepared(key, provider, verification, signing, edDsaPublic);
+        return new Prepared(key, provider, verification, signing,
+                Jca.signatureName(key.algorithm(), key.verificationKey(), provider),
+                Jca.signatureLength(key.algorithm(), key.verificationKey()), edDsaPublic);
     }
 }
