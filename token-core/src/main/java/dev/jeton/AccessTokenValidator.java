@@ -118,6 +118,9 @@ public final class AccessTokenValidator {
      * @return the verified claims
      * @throws InvalidTokenException with the reason the token was refused; its message never contains the token
      * @throws KeyException if the key set cannot be obtained (a remote JWKS that never answered)
+     * @throws TokenStoreException with {@link Builder#revocationAware revocation-aware validation}, if the store
+     *     cannot say whether the token was revoked and no cached answer is fresh: the token is neither accepted nor
+     *     refused, so answer 500 (or 503), never 200
      */
     public VerifiedAccessToken validate(String token) {
         return validate(token, true);
@@ -418,6 +421,10 @@ public final class AccessTokenValidator {
 
     KeyProvider keys() {
         return keys;
+    }
+
+    int maxTokenLength() {
+        return maxTokenLength;
     }
 
     /**
