@@ -1,6 +1,5 @@
 package dev.jeton;
 
-import dev.jeton.InvalidGrantException.Reason;
 import dev.jeton.internal.AccessTokenWriter;
 import dev.jeton.internal.Base64Url;
 import dev.jeton.internal.Events;
@@ -10,23 +9,18 @@ import dev.jeton.internal.RefreshTokenCodec;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.key.ProviderPolicy;
+import dev.jeton.store.FamilyRecord;
 import dev.jeton.store.RefreshFamily;
-import dev.jeton.store.RefreshTokenRecord;
-import dev.jeton.store.RotationResult;
-import dev.jeton.store.StoredToken;
-import dev.jeton.store.TokenState;
 import dev.jeton.store.TokenStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +62,7 @@ public final class TokenService {
     private static final Duration MAX_GRACE = Duration.ofSeconds(60);
     private static final int PURGE_BATCH = 1_000;
     private static final int SESSION_ID_LENGTH = 22;
+    private static final int DEFAULT_FAMILY_CACHE = 10_000;
 
     private final String issuer;
     private final String audience;
@@ -88,6 +83,7 @@ public final class TokenService {
     private final RefreshRotation rotation;
     private final Duration grace;
     private final int graceUses;
+    private final RefreshFlow flow;
 
     private TokenService(Builder b) {
         this.issuer = b.validator.issuer();
@@ -108,6 +104,8 @@ public final class TokenService {
         this.rotation = b.rotation != null ? b.rotation : RefreshRotation.ROTATE;
         this.grace = b.grace != null ? b.grace : Duration.ZERO;
         this.graceUses = b.graceUses != null ? b.graceUses : 1;
+        this.flow = b.store == null ? null : new RefreshFlow(this, store, refreshTokens, clock, listener, idleTtl,
+                rotation, grace, graceUses, b.familyCacheSize != null ? b.familyCacheSize : DEFAULT_FAMILY_CACHE);
     }
 
     /** Starts a builder. {@code issuer}, {@code audience} and {@code keys} are required. */
@@ -132,14 +130,14 @@ public final class TokenService {
             Minted minted = mint(request, null, now);
             return published(minted, Optional.empty(), now);
         }
-        String familyId = newId();
+        String reference = refreshTokens.newFamilyReference();
+        String familyId = RefreshTokenCodec.familyId(reference);
         Minted minted = mint(request, familyId, now);
-        String refreshToken = refreshTokens.newToken();
+        String refreshToken = refreshTokens.newToken(reference, 0);
         RefreshFamily family = new RefreshFamily(familyId, request.subject(), request.clientId(), request.scopes(),
-                request.claims(), now, now.plus(maxTtl), Optional.empty(), Optional.empty());
-        RefreshTokenRecord first = RefreshTokenRecord.active(refreshTokens.hash(refreshToken), family.id(),
-                Optional.empty(), now, idleExpiry(family, now));
-        store.createFamily(family, first);
+                Json.writeString(request.claims()), now, now.plus(maxTtl));
+        store.createFamily(FamilyRecord.first(family, refreshTokens.hash(refreshToken), flow.idleExpiry(family, now)));
+        flow.remember(family, request.claims());
         LOG.debug("started refresh family {} for client {}", family.id(), family.clientId());
         return published(minted, Optional.of(refreshToken), now);
     }
@@ -178,168 +176,15 @@ public final class TokenService {
     public TokenPair refresh(RefreshRequest request) {
         Objects.requireNonNull(request, "request");
         requireStore("refresh");
-        String token = request.refreshToken();
-        if (!refreshTokens.isWellFormed(token)) {
-            throw new InvalidGrantException(Reason.MALFORMED, "not a refresh token of this service");
-        }
-        String hash = refreshTokens.hash(token);
-        String label = hash.substring(0, 8);
-        StoredToken stored = store.findToken(hash).orElseThrow(
-                () -> new InvalidGrantException(Reason.UNKNOWN, "no refresh token " + label));
-        Instant now = clock.instant();
-        RefreshFamily family = stored.family();
-        RefreshTokenRecord presented = stored.token();
-        boolean current = presented.state() == TokenState.ACTIVE && family.isLiveAt(now)
-                && !presented.isIdleExpiredAt(now);
-        boolean inGrace = !current && rotation == RefreshRotation.ROTATE && isGraceEligible(stored, now);
-        if (!current && !inGrace) {
-            throw classify(stored, label, now);
-        }
-        if (!family.clientId().equals(request.clientId())) {
-            throw new InvalidGrantException(Reason.CLIENT_MISMATCH, "refresh token " + label + " belongs to client "
-                    + family.clientId() + ", presented by " + request.clientId());
-        }
-        Set<String> scopes = request.scopes().isEmpty() ? family.scopes() : request.scopes();
-        if (!family.scopes().containsAll(scopes)) {
-            List<String> extra = new ArrayList<>(scopes);
-            extra.removeAll(family.scopes());
-            throw new InvalidScopeException("scopes " + extra + " were not granted to session " + family.id());
-        }
-        Minted minted = mint(new IssueRequest(family.subject(), family.clientId(), scopes, family.claims()),
-                family.id(), now);
-        if (inGrace) {
-            return graceReplay(stored, token, hash, label, minted, now);
-        }
-        if (rotation == RefreshRotation.REUSE) {
-            RotationResult result = store.slide(family.id(), hash, idleExpiry(family, now), now);
-            if (!result.applied()) {
-                throw refused(result.current(), label, now);
-            }
-            return refreshed(family, minted, token, now, false);
-        }
-        String successor = refreshTokens.newToken();
-        String successorHash = refreshTokens.hash(successor);
-        boolean withGrace = !grace.isZero();
-        RotationResult result = store.rotate(hash,
-                RefreshTokenRecord.active(successorHash, family.id(), Optional.of(hash), now, idleExpiry(family, now)),
-                withGrace ? Optional.of(refreshTokens.seal(token, hash, successor)) : Optional.empty(),
-                withGrace ? Optional.of(now.plus(grace)) : Optional.empty(), now);
-        if (result.applied()) {
-            return refreshed(family, minted, successor, now, false);
-        }
-        StoredToken changed = result.current().orElseThrow(
-                () -> new InvalidGrantException(Reason.UNKNOWN, "refresh token " + label + " is gone"));
-        if (changed.token().state() != TokenState.ROTATED) {
-            throw refused(result.current(), label, now);
-        }
-        if (isGraceEligible(changed, now)) {
-            return graceReplay(changed, token, hash, label, minted, now);
-        }
-        throw classify(changed, label, now);
-    }
-
-    /** Whether a read token looks claimable in its grace window; the store's claim decides for sure. */
-    private boolean isGraceEligible(StoredToken stored, Instant now) {
-        RefreshTokenRecord t = stored.token();
-        return !grace.isZero() && t.state() == TokenState.ROTATED && stored.family().isLiveAt(now)
-                && t.sealedSuccessor().isPresent() && t.graceUntil().isPresent() && now.isBefore(t.graceUntil().get())
-                && t.graceUses() < graceUses;
-    }
-
-    /**
-     * Hands the rotated token's successor out again within the grace window. The seal is opened before the use is
-     * claimed, so nothing fallible follows the claim.
-     */
-    private TokenPair graceReplay(StoredToken stored, String token, String hash, String label, Minted minted,
-                                  Instant now) {
-        String sealed = stored.token().sealedSuccessor().orElseThrow();
-        String same = refreshTokens.open(token, hash, sealed);
-        Optional<RefreshTokenRecord> claimed = store.claimGrace(stored.family().id(), hash, graceUses, now);
-        if (claimed.isEmpty()) {
-            Optional<StoredToken> after = store.findToken(hash);
-            throw after.isPresent() ? classify(after.get(), label, now)
-                    : new InvalidGrantException(Reason.UNKNOWN, "refresh token " + label + " is gone");
-        }
-        if (claimed.get().sealedSuccessor().filter(sealed::equals).isEmpty()) {
-            throw new TokenStoreException("the store returned another successor for refresh token " + label, null);
-        }
-        LOG.debug("refresh token {} replayed within the grace window of family {}", label, stored.family().id());
-        return refreshed(stored.family(), minted, same, now, true);
-    }
-
-    /**
-     * The answer for a token that is not usable, from the state read: revoked, expired, or reuse (which revokes the
-     * family). A token that is current and live is not classified here.
-     */
-    private InvalidGrantException classify(StoredToken stored, String label, Instant now) {
-        if (stored.token().state() == TokenState.ROTATED) {
-            return reuse(stored, label, now);
-        }
-        return refused(Optional.of(stored), label, now);
-    }
-
-    private InvalidGrantException reuse(StoredToken current, String label, Instant now) {
-        RefreshFamily family = current.family();
-        if (family.isRevoked() && family.revocationReason().orElseThrow() != RevocationReason.REUSE_DETECTED) {
-            return new InvalidGrantException(Reason.REVOKED, "refresh token " + label + " of revoked session "
-                    + family.id());
-        }
-        if (family.isExpiredAt(now)) {
-            return new InvalidGrantException(Reason.EXPIRED, "session " + family.id() + " expired");
-        }
-        if (revokeFamily(family, RevocationReason.REUSE_DETECTED, now)) {
-            LOG.warn("refresh token {} of session {} (client {}) was reused; the session is revoked", label,
-                    family.id(), family.clientId());
-            Events.publish(listener, new TokenEvent.ReuseDetected(now, family.id(), family.subject(),
-                    family.clientId()));
-        }
-        return new InvalidGrantException(Reason.REUSED, "refresh token " + label + " was already rotated; session "
-                + family.id() + " is revoked");
-    }
-
-    /** Why a presented token could not be rotated or slid, from the state the store read under its lock. */
-    private InvalidGrantException refused(Optional<StoredToken> current, String label, Instant now) {
-        if (current.isEmpty()) {
-            return new InvalidGrantException(Reason.UNKNOWN, "refresh token " + label + " is gone");
-        }
-        RefreshFamily family = current.get().family();
-        RefreshTokenRecord token = current.get().token();
-        if (family.isRevoked() || token.state() == TokenState.REVOKED) {
-            return new InvalidGrantException(Reason.REVOKED, "session " + family.id() + " is revoked");
-        }
-        if (family.isExpiredAt(now)) {
-            return new InvalidGrantException(Reason.EXPIRED, "session " + family.id() + " expired at "
-                    + family.expiresAt());
-        }
-        if (token.isIdleExpiredAt(now)) {
-            return new InvalidGrantException(Reason.EXPIRED, "refresh token " + label + " expired at "
-                    + token.idleExpiresAt());
-        }
-        if (token.state() == TokenState.ROTATED) {
-            return new InvalidGrantException(Reason.REUSED, "refresh token " + label + " was already rotated");
-        }
-        throw new TokenStoreException("the store refused to update refresh token " + label
-                + " although it is active and live", null);
-    }
-
-    private TokenPair refreshed(RefreshFamily family, Minted minted, String refreshToken, Instant now,
-                                boolean graceReplay) {
-        TokenPair pair = published(minted, Optional.of(refreshToken), now);
-        Events.publish(listener, new TokenEvent.Refreshed(now, family.id(), pair.accessTokenId(), graceReplay));
-        return pair;
-    }
-
-    private Instant idleExpiry(RefreshFamily family, Instant now) {
-        Instant idle = now.plus(idleTtl);
-        return idle.isBefore(family.expiresAt()) ? idle : family.expiresAt();
+        return flow.refresh(request);
     }
 
     /** A signed access token not yet handed out: everything fallible about issuing it is done. */
-    private record Minted(IssueRequest request, String familyId, String token, String jti, long expiresAtSeconds,
+    record Minted(IssueRequest request, String familyId, String token, String jti, long expiresAtSeconds,
                           String kid) {
     }
 
-    private Minted mint(IssueRequest request, String familyId, Instant now) {
+    Minted mint(IssueRequest request, String familyId, Instant now) {
         Map<String, Object> extra = extraClaims(request);
         JwtKey key = keys.signingKey();
         long iat = now.getEpochSecond();
@@ -355,7 +200,7 @@ public final class TokenService {
         return new Minted(request, familyId, token, jti, exp, key.kid());
     }
 
-    private TokenPair published(Minted m, Optional<String> refreshToken, Instant now) {
+    TokenPair published(Minted m, Optional<String> refreshToken, Instant now) {
         LOG.debug("issued access token jti={} client={} kid={}", m.jti(), m.request().clientId(), m.kid());
         Events.publish(listener, new TokenEvent.Issued(now, m.jti(), m.request().subject(), m.request().clientId(),
                 Optional.ofNullable(m.familyId())));
@@ -434,10 +279,13 @@ public final class TokenService {
             return;
         }
         Instant now = clock.instant();
-        if (refreshTokens.isWellFormed(token)) {
-            store.findToken(refreshTokens.hash(token))
-                    .filter(stored -> clientId == null || stored.family().clientId().equals(clientId))
-                    .ifPresent(stored -> revokeFamily(stored.family(), RevocationReason.LOGOUT, now));
+        Optional<RefreshTokenCodec.Parsed> parsed = refreshTokens.parse(token);
+        if (parsed.isPresent()) {
+            // Any token of the family up to its current generation: only real tokens carry the family reference.
+            store.findFamily(parsed.get().familyId())
+                    .filter(record -> parsed.get().generation() <= record.generation())
+                    .filter(record -> clientId == null || record.family().clientId().equals(clientId))
+                    .ifPresent(record -> revokeFamily(record.family(), RevocationReason.LOGOUT, now));
             return;
         }
         VerifiedAccessToken access;
@@ -469,9 +317,10 @@ public final class TokenService {
         }
         Instant now = clock.instant();
         int revoked = 0;
-        for (RefreshFamily family : store.liveFamilies(subject, now)) {
+        for (FamilyRecord record : store.liveFamilies(subject, now)) {
             // Exactly this subject, whatever the store's collation makes of case or trailing spaces.
-            if (family.subject().equals(subject) && revokeFamily(family, RevocationReason.LOGOUT_ALL, now)) {
+            if (record.family().subject().equals(subject)
+                    && revokeFamily(record.family(), RevocationReason.LOGOUT_ALL, now)) {
                 revoked++;
             }
         }
@@ -491,6 +340,7 @@ public final class TokenService {
             return List.of();
         }
         return store.liveFamilies(subject, clock.instant()).stream()
+                .map(FamilyRecord::family)
                 .filter(f -> f.subject().equals(subject))
                 .sorted(java.util.Comparator.comparing(RefreshFamily::createdAt))
                 .map(f -> new Session(f.id(), f.clientId(), f.scopes(), f.createdAt(), f.expiresAt()))
@@ -513,8 +363,8 @@ public final class TokenService {
         }
         Instant now = clock.instant();
         return store.findFamily(sessionId)
-                .filter(family -> family.subject().equals(subject) && family.isLiveAt(now))
-                .map(family -> revokeFamily(family, RevocationReason.SESSION_REVOKED, now))
+                .filter(record -> record.family().subject().equals(subject) && record.isLiveAt(now))
+                .map(record -> revokeFamily(record.family(), RevocationReason.SESSION_REVOKED, now))
                 .orElse(false);
     }
 
@@ -542,7 +392,7 @@ public final class TokenService {
         return true;
     }
 
-    private boolean revokeFamily(RefreshFamily family, RevocationReason reason, Instant now) {
+    boolean revokeFamily(RefreshFamily family, RevocationReason reason, Instant now) {
         boolean revoked = store.revokeFamily(family.id(), reason, now);
         validator.revoked(family.id(), null);
         if (revoked) {
@@ -563,19 +413,19 @@ public final class TokenService {
             return Introspection.inactive();
         }
         Instant now = clock.instant();
-        if (refreshTokens != null && refreshTokens.isWellFormed(token)) {
-            Optional<StoredToken> found = store.findToken(refreshTokens.hash(token));
+        Optional<RefreshTokenCodec.Parsed> parsed = refreshTokens == null ? Optional.empty()
+                : refreshTokens.parse(token);
+        if (parsed.isPresent()) {
+            String hash = refreshTokens.hash(token);
+            Optional<FamilyRecord> found = store.findFamily(parsed.get().familyId())
+                    .filter(record -> record.acceptsCurrent(parsed.get().generation(), hash, now));
             if (found.isEmpty()) {
                 return Introspection.inactive();
             }
             RefreshFamily family = found.get().family();
-            RefreshTokenRecord record = found.get().token();
-            if (!family.isLiveAt(now) || record.state() != TokenState.ACTIVE || record.isIdleExpiredAt(now)) {
-                return Introspection.inactive();
-            }
             return new Introspection(true, Optional.of("refresh_token"), Optional.of(family.subject()),
-                    Optional.of(family.clientId()), family.scopes(), Optional.of(record.issuedAt()),
-                    Optional.of(record.idleExpiresAt()), Optional.of(issuer), List.of(), Optional.empty(),
+                    Optional.of(family.clientId()), family.scopes(), Optional.of(family.createdAt()),
+                    Optional.of(found.get().idleExpiresAt()), Optional.of(issuer), List.of(), Optional.empty(),
                     Optional.of(family.id()));
         }
         try {
@@ -649,8 +499,24 @@ public final class TokenService {
         private String prefix;
         private byte[] pepper;
         private Duration revocationCacheTtl;
+        private Integer familyCacheSize;
 
         Builder() {
+        }
+
+        /**
+         * How many sessions' fixed parts (subject, client, scopes, claims, lifetime) this service keeps in memory, so
+         * that refreshing one it knows costs the store a single conditional step and no read. Revocation and rotation
+         * state is never cached. Default 10,000 (a few hundred bytes each); 0 turns it off; at most 10,000,000.
+         */
+        public Builder sessionCache(int maximumSize) {
+            Options.requireNotSet("sessionCache", this.familyCacheSize);
+            if (maximumSize < 0 || maximumSize > 10_000_000) {
+                throw new IllegalArgumentException("sessionCache must be between 0 and 10,000,000, got "
+                        + maximumSize);
+            }
+            this.familyCacheSize = maximumSize;
+            return this;
         }
 
         /** Where refresh-token state lives. Without a store, the service issues and validates access tokens only. */
@@ -842,7 +708,8 @@ public final class TokenService {
          */
         public TokenService build() {
             if (store == null && (idleTtl != null || maxTtl != null || rotation != null || grace != null
-                    || graceUses != null || prefix != null || pepper != null || revocationCacheTtl != null)) {
+                    || graceUses != null || prefix != null || pepper != null || revocationCacheTtl != null
+                    || familyCacheSize != null)) {
                 throw new IllegalStateException("refresh-token options need a token store; set store(...) or remove "
                         + "them");
             }

@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.zip.CRC32;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -12,22 +13,43 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Refresh tokens as strings: {@code <prefix>_<43 base62 characters of 32 random bytes><6 base62 characters of the
- * CRC32 of everything before>}. The checksum lets Jeton refuse a malformed or truncated token without asking the
- * store, and lets secret scanners recognise leaked ones; it is not a MAC. At rest only {@link #hash} is kept, and a
- * grace-window successor is {@link #seal sealed} under a key that only the holder of the predecessor token can
- * derive. Thread-safe. Not part of Jeton's API.
+ * Refresh tokens as strings: {@code <prefix>_<family reference: 22 base62><generation: 6 base62><secret: 43 base62>
+ * <6 base62 characters of the CRC32 of everything before>}.
+ *
+ * <ul>
+ *   <li>The <em>family reference</em> is 128 random bits drawn at login, the same in every token of the family and
+ *       never published: the family's public id (the session id, {@code sid}) is derived from it one way
+ *       ({@link #familyId}), so knowing a session id is not enough to name the family in a token.</li>
+ *   <li>The <em>generation</em> counts rotations from 0 at login, so the store keeps one record per family and still
+ *       recognises any earlier token of it as reuse.</li>
+ *   <li>The <em>secret</em> is 256 random bits, fresh for every token.</li>
+ * </ul>
+ *
+ * <p>The checksum lets Jeton refuse a malformed or truncated token without asking the store, and lets secret scanners
+ * recognise leaked ones; it is not a MAC. At rest only {@link #hash} of the whole token is kept, and a grace-window
+ * successor is {@link #seal sealed} under a key that only the holder of the predecessor token can derive.
+ * Thread-safe. Not part of Jeton's API.
  */
 public final class RefreshTokenCodec {
 
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private static final int REFERENCE_BYTES = 16;
+    private static final int REFERENCE_CHARS = 22;
+    private static final int GENERATION_CHARS = 6;
+    /** 62^6 - 1: a refresh every second for 1,800 years. */
+    public static final long MAX_GENERATION = 56_800_235_583L;
     private static final int SECRET_BYTES = 32;
-    private static final int BODY_CHARS = 43;
+    private static final int SECRET_CHARS = 43;
     private static final int CHECKSUM_CHARS = 6;
     private static final int GCM_IV_BYTES = 12;
     private static final int GCM_TAG_BITS = 128;
     private static final byte[] HKDF_INFO = "jeton successor".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HKDF_SALT = new byte[32];
+    private static final byte[] FAMILY_ID_LABEL = "jeton session id\0".getBytes(StandardCharsets.US_ASCII);
+
+    /** What a well-formed token names: its family (by reference and by public id) and its generation. */
+    public record Parsed(String familyReference, String familyId, long generation) {
+    }
 
     private final String prefix;
     private final int length;
@@ -44,7 +66,7 @@ public final class RefreshTokenCodec {
             throw new IllegalArgumentException("the refresh-token pepper must be at least 32 bytes");
         }
         this.prefix = prefix + "_";
-        this.length = this.prefix.length() + BODY_CHARS + CHECKSUM_CHARS;
+        this.length = this.prefix.length() + REFERENCE_CHARS + GENERATION_CHARS + SECRET_CHARS + CHECKSUM_CHARS;
         this.pepper = pepper == null ? null : pepper.clone();
         this.random = random;
     }
@@ -56,17 +78,68 @@ public final class RefreshTokenCodec {
         }
     }
 
-    /** A new random token. */
-    public String newToken() {
+    /** A new random family reference, for a login. */
+    public String newFamilyReference() {
+        byte[] reference = new byte[REFERENCE_BYTES];
+        random.nextBytes(reference);
+        char[] out = new char[REFERENCE_CHARS];
+        base62(toLimbs(reference), out, 0, REFERENCE_CHARS);
+        return new String(out);
+    }
+
+    /**
+     * The public id of the family a reference names: base64url of the first 128 bits of SHA-256 over a fixed label
+     * and the reference. One way, so the id (published as {@code sid}) does not give the reference away.
+     */
+    public static String familyId(String familyReference) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(FAMILY_ID_LABEL);
+            sha.update(familyReference.getBytes(StandardCharsets.US_ASCII));
+            return Base64Url.encode(Arrays.copyOf(sha.digest(), 16));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /** A new token of the family at {@code generation}, with a fresh secret. */
+    public String newToken(String familyReference, long generation) {
+        if (familyReference.length() != REFERENCE_CHARS || generation < 0 || generation > MAX_GENERATION) {
+            throw new IllegalArgumentException("bad family reference or generation");
+        }
         byte[] secret = new byte[SECRET_BYTES];
         random.nextBytes(secret);
         char[] token = new char[length];
-        prefix.getChars(0, prefix.length(), token, 0);
-        base62(toLimbs(secret), token, prefix.length(), BODY_CHARS);
+        int at = prefix.length();
+        prefix.getChars(0, at, token, 0);
+        familyReference.getChars(0, REFERENCE_CHARS, token, at);
+        at += REFERENCE_CHARS;
+        long g = generation;
+        for (int i = at + GENERATION_CHARS - 1; i >= at; i--) {
+            token[i] = BASE62.charAt((int) (g % 62));
+            g /= 62;
+        }
+        at += GENERATION_CHARS;
+        base62(toLimbs(secret), token, at, SECRET_CHARS);
         Arrays.fill(secret, (byte) 0);
         base62(new int[] {(int) crc(token, length - CHECKSUM_CHARS)}, token, length - CHECKSUM_CHARS,
                 CHECKSUM_CHARS);
         return new String(token);
+    }
+
+    /** The family and generation a well-formed token names, or empty if it is not {@link #isWellFormed}. */
+    public Optional<Parsed> parse(String token) {
+        if (!isWellFormed(token)) {
+            return Optional.empty();
+        }
+        int at = prefix.length();
+        String reference = token.substring(at, at + REFERENCE_CHARS);
+        at += REFERENCE_CHARS;
+        long generation = 0;
+        for (int i = at; i < at + GENERATION_CHARS; i++) {
+            generation = generation * 62 + BASE62.indexOf(token.charAt(i));
+        }
+        return Optional.of(new Parsed(reference, familyId(reference), generation));
     }
 
     /** Whether {@code token} has this service's prefix, the exact length, the base62 alphabet and a valid checksum. */

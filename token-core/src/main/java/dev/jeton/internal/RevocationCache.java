@@ -1,6 +1,6 @@
 package dev.jeton.internal;
 
-import dev.jeton.store.RefreshFamily;
+import dev.jeton.store.FamilyRecord;
 import dev.jeton.store.TokenStore;
 import java.time.Instant;
 import java.util.Iterator;
@@ -31,13 +31,13 @@ public final class RevocationCache {
     /** Whether the family is revoked, or gone (purged after its absolute expiry). */
     public boolean isFamilyRevoked(String familyId, Instant now) {
         return revoked("f:" + familyId, now, () -> {
-            Optional<RefreshFamily> family = store.findFamily(familyId);
+            Optional<FamilyRecord> family = store.findFamily(familyId);
             return family.isEmpty() || family.get().isRevoked();
         });
     }
 
     public boolean isAccessTokenRevoked(String jti, Instant now) {
-        return revoked("j:" + jti, now, () -> store.isAccessTokenRevoked(jti, now));
+        return revoked("j:" + jti, now, () -> store.revocationStatus(Optional.empty(), jti, now).accessTokenRevoked());
     }
 
     public void familyRevoked(String familyId, Instant now) {

@@ -1,0 +1,283 @@
+package dev.jeton;
+
+import dev.jeton.InvalidGrantException.Reason;
+import dev.jeton.internal.Events;
+import dev.jeton.internal.Json;
+import dev.jeton.internal.RefreshTokenCodec;
+import dev.jeton.store.FamilyRecord;
+import dev.jeton.store.GraceWindow;
+import dev.jeton.store.RefreshFamily;
+import dev.jeton.store.Rotation;
+import dev.jeton.store.StepResult;
+import dev.jeton.store.TokenStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The refresh state machine (DESIGN §5), once, on top of a store's atomic steps. Every token that cannot be used goes
+ * through {@link #classify}, whether it was judged from a read or from a step the store refused.
+ *
+ * <p>A family's identity (subject, client, scopes, claims, lifetime) never changes, so it is kept in a bounded cache
+ * once seen: a refresh of a family this instance knows does all its fallible work first and then costs the store one
+ * conditional step, with a read only when the step is refused or the request is refused. Revocation, generation and
+ * expiry are never cached; the step checks them. Thread-safe.
+ */
+final class RefreshFlow {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
+
+    /** What a presented token is, judged from its family's record. */
+    private enum Standing { CURRENT, IN_GRACE }
+
+    /** A family's identity with its claims parsed once. */
+    record Known(RefreshFamily family, Map<String, Object> claims) {
+    }
+
+    private final TokenService service;
+    private final TokenStore store;
+    private final RefreshTokenCodec codec;
+    private final Clock clock;
+    private final TokenEventListener listener;
+    private final Duration idleTtl;
+    private final RefreshRotation rotation;
+    private final Duration grace;
+    private final int graceUses;
+    private final int cacheSize;
+    private final ConcurrentHashMap<String, Known> known = new ConcurrentHashMap<>();
+
+    RefreshFlow(TokenService service, TokenStore store, RefreshTokenCodec codec, Clock clock,
+                TokenEventListener listener, Duration idleTtl, RefreshRotation rotation, Duration grace, int graceUses,
+                int cacheSize) {
+        this.service = service;
+        this.store = store;
+        this.codec = codec;
+        this.clock = clock;
+        this.listener = listener;
+        this.idleTtl = idleTtl;
+        this.rotation = rotation;
+        this.grace = grace;
+        this.graceUses = graceUses;
+        this.cacheSize = cacheSize;
+    }
+
+    /** Remembers a family just created (or read), so its next refresh needs no read. */
+    void remember(RefreshFamily family, Map<String, Object> claims) {
+        if (cacheSize == 0) {
+            return;
+        }
+        if (known.size() >= cacheSize) {
+            Iterator<String> it = known.keySet().iterator();
+            for (int i = 0; i < Math.max(1, cacheSize / 16) && it.hasNext(); i++) {
+                it.next();
+                it.remove();
+            }
+        }
+        known.put(family.id(), new Known(family, claims));
+    }
+
+    Instant idleExpiry(RefreshFamily family, Instant now) {
+        Instant idle = now.plus(idleTtl);
+        return idle.isBefore(family.expiresAt()) ? idle : family.expiresAt();
+    }
+
+    TokenPair refresh(RefreshRequest request) {
+        String token = request.refreshToken();
+        RefreshTokenCodec.Parsed parsed = codec.parse(token).orElseThrow(
+                () -> new InvalidGrantException(Reason.MALFORMED, "not a refresh token of this service"));
+        String hash = codec.hash(token);
+        Presented presented = new Presented(token, parsed, hash, hash.substring(0, 8));
+        Instant now = clock.instant();
+
+        Known family = known.get(parsed.familyId());
+        FamilyRecord read = null;
+        Standing standing = Standing.CURRENT;
+        if (family == null) {
+            read = find(presented);
+            family = knownOf(read);
+            standing = judge(read, presented, now);
+        }
+        Set<String> scopes = request.scopes().isEmpty() ? family.family().scopes() : request.scopes();
+        boolean clientMatches = family.family().clientId().equals(request.clientId());
+        if (!clientMatches || !family.family().scopes().containsAll(scopes)) {
+            if (read == null) {
+                // State comes first: a dead or replayed token answers invalid_grant whatever it was sent with.
+                judge(find(presented), presented, now);
+            }
+            throw clientMatches ? scopeRefused(family.family(), scopes)
+                    : new InvalidGrantException(Reason.CLIENT_MISMATCH, "refresh token " + presented.label
+                            + " belongs to client " + family.family().clientId() + ", presented by "
+                            + request.clientId());
+        }
+        TokenService.Minted minted = service.mint(new IssueRequest(family.family().subject(),
+                family.family().clientId(), scopes, family.claims()), family.family().id(), now);
+        if (standing == Standing.IN_GRACE) {
+            return graceReplay(read, presented, minted, now);
+        }
+        if (rotation == RefreshRotation.REUSE) {
+            StepResult result = store.slide(parsed.familyId(), parsed.generation(), hash,
+                    idleExpiry(family.family(), now), now);
+            if (result.applied()) {
+                return refreshed(family.family(), minted, token, now, false);
+            }
+            throw refusedStep(result, presented, now);
+        }
+        String successor = codec.newToken(parsed.familyReference(), parsed.generation() + 1);
+        Optional<GraceWindow> window = grace.isZero() ? Optional.empty()
+                : Optional.of(new GraceWindow(hash, codec.seal(token, hash, successor), now.plus(grace), 0));
+        StepResult result = store.rotate(new Rotation(parsed.familyId(), parsed.generation(), hash,
+                codec.hash(successor), idleExpiry(family.family(), now), window, now));
+        if (result.applied()) {
+            return refreshed(family.family(), minted, successor, now, false);
+        }
+        FamilyRecord asItStood = result.record().orElseThrow(() -> gone(presented));
+        if (judge(asItStood, presented, now) == Standing.IN_GRACE) {
+            return graceReplay(asItStood, presented, minted, now);
+        }
+        throw new TokenStoreException("the store refused to rotate refresh token " + presented.label
+                + " although it is current and usable", null);
+    }
+
+    /** The presented token as the flow needs it; {@link #toString()} shows no secret. */
+    private record Presented(String token, RefreshTokenCodec.Parsed parsed, String hash, String label) {
+        @Override
+        public String toString() {
+            return "refresh token " + label;
+        }
+    }
+
+    private FamilyRecord find(Presented presented) {
+        return store.findFamily(presented.parsed.familyId()).orElseThrow(() -> gone(presented));
+    }
+
+    private static InvalidGrantException gone(Presented presented) {
+        return new InvalidGrantException(Reason.UNKNOWN, "no session for refresh token " + presented.label);
+    }
+
+    private Known knownOf(FamilyRecord record) {
+        Known cached = known.get(record.id());
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, Object> claims;
+        try {
+            claims = Json.parseObject(record.family().claimsJson().getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new TokenStoreException("the stored claims of session " + record.id() + " cannot be read", e);
+        }
+        Known read = new Known(record.family(), claims);
+        remember(record.family(), claims);
+        return read;
+    }
+
+    private static InvalidScopeException scopeRefused(RefreshFamily family, Set<String> scopes) {
+        List<String> extra = new ArrayList<>(scopes);
+        extra.removeAll(family.scopes());
+        return new InvalidScopeException("scopes " + extra + " were not granted to session " + family.id());
+    }
+
+    /**
+     * Whether the presented token can be used, from its family's record: {@link Standing#CURRENT}, or
+     * {@link Standing#IN_GRACE} (the previous token, within its grace window). Anything else is classified and
+     * thrown.
+     */
+    private Standing judge(FamilyRecord record, Presented presented, Instant now) {
+        long generation = presented.parsed.generation();
+        if (record.isLiveAt(now) && generation == record.generation()
+                && record.currentHash().equals(presented.hash)) {
+            if (!now.isBefore(record.idleExpiresAt())) {
+                throw new InvalidGrantException(Reason.EXPIRED, presented + " expired at "
+                        + record.idleExpiresAt());
+            }
+            return Standing.CURRENT;
+        }
+        if (rotation == RefreshRotation.ROTATE && generation == record.generation() - 1
+                && record.acceptsGraceClaim(presented.hash, graceUses, now)) {
+            return Standing.IN_GRACE;
+        }
+        throw classify(record, presented, now);
+    }
+
+    /**
+     * The one place a token that cannot be used is answered: revoked, expired, a generation the family never reached
+     * (unknown), or reuse, which revokes the family. Knowing a session id is not enough to reach reuse: a token names
+     * its family by a reference only real tokens of that family carry.
+     */
+    private InvalidGrantException classify(FamilyRecord record, Presented presented, Instant now) {
+        long generation = presented.parsed.generation();
+        boolean earlierOrForged = generation < record.generation()
+                || generation == record.generation() && !record.currentHash().equals(presented.hash);
+        if (record.revocation().isPresent()) {
+            if (record.revocation().get().reason() == RevocationReason.REUSE_DETECTED && earlierOrForged) {
+                return new InvalidGrantException(Reason.REUSED, presented + " was already rotated; session "
+                        + record.id() + " is revoked");
+            }
+            return new InvalidGrantException(Reason.REVOKED, presented + " of revoked session " + record.id());
+        }
+        if (record.family().isExpiredAt(now)) {
+            return new InvalidGrantException(Reason.EXPIRED, "session " + record.id() + " expired at "
+                    + record.family().expiresAt());
+        }
+        if (generation > record.generation()) {
+            return new InvalidGrantException(Reason.UNKNOWN, presented + " names a generation session "
+                    + record.id() + " never reached");
+        }
+        if (!earlierOrForged) {
+            return new InvalidGrantException(Reason.EXPIRED, presented + " expired at " + record.idleExpiresAt());
+        }
+        if (service.revokeFamily(record.family(), RevocationReason.REUSE_DETECTED, now)) {
+            LOG.warn("{} of session {} (client {}) was reused; the session is revoked", presented, record.id(),
+                    record.family().clientId());
+            Events.publish(listener, new TokenEvent.ReuseDetected(now, record.id(), record.family().subject(),
+                    record.family().clientId()));
+        }
+        return new InvalidGrantException(Reason.REUSED, presented + " was already rotated; session " + record.id()
+                + " is revoked");
+    }
+
+    private InvalidGrantException refusedStep(StepResult result, Presented presented, Instant now) {
+        FamilyRecord asItStood = result.record().orElseThrow(() -> gone(presented));
+        judge(asItStood, presented, now);
+        throw new TokenStoreException("the store refused a step on " + presented + " although it is usable", null);
+    }
+
+    /**
+     * Hands the successor out again within the grace window. The seal is opened before the use is claimed, so nothing
+     * fallible follows the claim.
+     */
+    private TokenPair graceReplay(FamilyRecord read, Presented presented, TokenService.Minted minted, Instant now) {
+        String sealed = read.grace().orElseThrow().sealedSuccessor();
+        String successor;
+        try {
+            successor = codec.open(presented.token, presented.hash, sealed);
+        } catch (IllegalArgumentException e) {
+            throw new TokenStoreException("the sealed successor of session " + read.id() + " does not open", null);
+        }
+        StepResult claimed = store.claimGrace(read.id(), presented.hash, graceUses, now);
+        if (!claimed.applied()) {
+            throw refusedStep(claimed, presented, now);
+        }
+        if (!claimed.record().orElseThrow().grace().map(GraceWindow::sealedSuccessor).orElse("").equals(sealed)) {
+            throw new TokenStoreException("the store returned another successor for " + presented, null);
+        }
+        LOG.debug("{} replayed within the grace window of session {}", presented, read.id());
+        return refreshed(read.family(), minted, successor, now, true);
+    }
+
+    private TokenPair refreshed(RefreshFamily family, TokenService.Minted minted, String refreshToken, Instant now,
+                                boolean graceReplay) {
+        TokenPair pair = service.published(minted, Optional.of(refreshToken), now);
+        Events.publish(listener, new TokenEvent.Refreshed(now, family.id(), pair.accessTokenId(), graceReplay));
+        return pair;
+    }
+}
