@@ -136,7 +136,8 @@ class ReadmeSnippetsTest {
                     if (method.getName().equals("purgeExpired")) {
                         purges.countDown();
                         if (calls.incrementAndGet() == 1) {
-                            throw new TokenStoreException("database unreachable", new SQLTransientConnectionException("08001"));
+                            throw new TokenStoreException("database unreachable",
+                                    new SQLTransientConnectionException("connection refused", "08001"));
                         }
                     }
                     try {

@@ -34,8 +34,8 @@ import java.util.function.Consumer;
  * <p>Trusted and public sets: {@link #parse} and {@link #parseKey} read whatever the JSON holds, private keys and
  * shared secrets included; use them only for keys you hold yourself (your own key file). A set that comes from
  * anyone else, or that anyone else can read (a JWKS URL, a set copied from an authorization server), is read with
- * {@link #parsePublic}: a published secret would let every reader mint tokens, so such a set never supplies one.
- * {@link RemoteJwksKeyProvider} reads what it fetches that way.
+ * {@link #parsePublic(String)}: a published secret would let every reader mint tokens, so such a set never
+ * supplies one. {@link RemoteJwksKeyProvider} reads what it fetches that way.
  *
  * <p>Thread safety: stateless; every method may be called from any thread.
  */
@@ -51,7 +51,7 @@ public final class JwkSets {
     /**
      * Reads every signing key of a JWK set you hold yourself: private keys, key pairs and shared secrets
      * ({@code oct}) are read as they are, so the result may sign. Never use it for a set from another party or one
-     * others can read; use {@link #parsePublic} there.
+     * others can read; use {@link #parsePublic(String)} there.
      *
      * @throws KeyException if the JSON is not a JWK set, or a signature key is unusable (weak, no kid, unknown
      *     algorithm); the message names the key by kid or position, never its material

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * followed: configure the final URL. Keys in the set that Jeton cannot use (unknown types or algorithms, weak keys,
  * encryption keys) are logged by kid and skipped; the others are used. A published set never supplies a secret: a
  * shared-secret ({@code oct}) key, or any key carrying private members, is skipped with a WARN log naming its kid
- * (see {@link JwkSets#parsePublic}), so tokens signed with it are refused as an unknown key.
+ * (see {@link JwkSets#parsePublic(String)}), so tokens signed with it are refused as an unknown key.
  *
  * <p>Failures: when a refetch fails (network, timeout, status, size, a body that is not a JWK set, or a set without
  * one usable key) the provider logs a warning, without the body, and keeps serving the keys of the last successful
