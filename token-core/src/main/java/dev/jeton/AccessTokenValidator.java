@@ -15,6 +15,7 @@ import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.key.ProviderPolicy;
+import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.TokenStore;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -223,11 +224,11 @@ public final class AccessTokenValidator {
         if (revocations == null) {
             return;
         }
-        Instant now = clock.instant();
-        if (token.sessionId().isPresent() && revocations.isFamilyRevoked(token.sessionId().get(), now)) {
+        RevocationStatus status = revocations.status(token.sessionId(), token.jti(), clock.instant());
+        if (status.sessionRevoked()) {
             throw new InvalidTokenException(Reason.REVOKED, "session " + token.sessionId().get() + " was revoked");
         }
-        if (revocations.isAccessTokenRevoked(token.jti(), now)) {
+        if (status.accessTokenRevoked()) {
             throw new InvalidTokenException(Reason.REVOKED, "access token " + token.jti() + " was revoked");
         }
     }

@@ -1,13 +1,12 @@
 package dev.jeton.internal;
 
-import dev.jeton.store.FamilyRecord;
+import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.TokenStore;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 /**
  * The store's answers to "is this family / this jti revoked?", kept briefly so that revocation-aware validation does
@@ -42,16 +41,35 @@ public final class RevocationCache {
         this.ttlMillis = ttlMillis;
     }
 
-    /** Whether the family is revoked, or gone (purged after its absolute expiry). */
-    public boolean isFamilyRevoked(String familyId, Instant now) {
-        return revoked("f:" + familyId, now, () -> {
-            Optional<FamilyRecord> family = store.findFamily(familyId);
-            return family.isEmpty() || family.get().isRevoked();
-        });
+    /**
+     * Whether the access token's session ({@code familyId}, when it has one) is revoked or gone, and whether its
+     * {@code jti} is denied: from fresh answers kept here, else from <em>one</em> store lookup answering both.
+     */
+    public RevocationStatus status(Optional<String> familyId, String jti, Instant now) {
+        long nowMillis = now.toEpochMilli();
+        Optional<String> familyKey = familyId.map(id -> "f:" + id);
+        String jtiKey = "j:" + jti;
+        Boolean family = familyKey.isEmpty() ? Boolean.FALSE : known(familyKey.get(), nowMillis);
+        Boolean access = known(jtiKey, nowMillis);
+        if (Boolean.TRUE.equals(family) || Boolean.TRUE.equals(access) || family != null && access != null) {
+            return new RevocationStatus(Boolean.TRUE.equals(family), Boolean.TRUE.equals(access));
+        }
+        long revocationsBefore = recordedRevocations.get();
+        RevocationStatus fresh = store.revocationStatus(familyId, jti, now);
+        makeRoom();
+        familyKey.ifPresent(key -> keep(key, fresh.sessionRevoked(), revocationsBefore, nowMillis));
+        keep(jtiKey, fresh.accessTokenRevoked(), revocationsBefore, nowMillis);
+        return fresh;
     }
 
+    /** Whether the family is revoked, or gone (purged after its absolute expiry). */
+    public boolean isFamilyRevoked(String familyId, Instant now) {
+        return status(Optional.of(familyId), "", now).sessionRevoked();
+    }
+
+    /** Whether the access token with this {@code jti} is denied. */
     public boolean isAccessTokenRevoked(String jti, Instant now) {
-        return revoked("j:" + jti, now, () -> store.revocationStatus(Optional.empty(), jti, now).accessTokenRevoked());
+        return status(Optional.empty(), jti, now).accessTokenRevoked();
     }
 
     /** Records a revocation already written to the store. */
@@ -72,22 +90,23 @@ public final class RevocationCache {
         answers.put(key, REVOKED);
     }
 
-    private boolean revoked(String key, Instant now, BooleanSupplier lookup) {
-        long nowMillis = now.toEpochMilli();
+    /** The kept answer for {@code key} if it is "revoked" or still fresh, else null. */
+    private Boolean known(String key, long nowMillis) {
         Answer answer = answers.get(key);
-        if (answer != null && (answer.revoked() || isFresh(answer, nowMillis))) {
-            return answer.revoked();
-        }
-        long revocationsBefore = recordedRevocations.get();
-        boolean revoked = lookup.getAsBoolean();
-        makeRoom();
+        return answer != null && (answer.revoked() || isFresh(answer, nowMillis)) ? answer.revoked() : null;
+    }
+
+    /**
+     * Keeps a store answer: "revoked" always; "not revoked" only if no revocation was recorded here since the lookup
+     * began, and never over a "revoked".
+     */
+    private void keep(String key, boolean revoked, long revocationsBefore, long nowMillis) {
         if (revoked) {
             answers.put(key, REVOKED);
         } else {
             answers.compute(key, (k, existing) -> (existing != null && existing.revoked())
                     || recordedRevocations.get() != revocationsBefore ? existing : new Answer(false, nowMillis));
         }
-        return revoked;
     }
 
     private boolean isFresh(Answer answer, long nowMillis) {

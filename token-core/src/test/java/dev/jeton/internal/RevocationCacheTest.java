@@ -2,8 +2,7 @@ package dev.jeton.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.jeton.RevocationReason;
-import dev.jeton.store.RefreshFamily;
+import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.TokenStore;
 import dev.jeton.testing.TestClock;
 import java.lang.reflect.Proxy;
@@ -134,7 +133,7 @@ class RevocationCacheTest {
      */
     private static final class LookupStore {
         final AtomicInteger lookups = new AtomicInteger();
-        private final Map<String, RefreshFamily> families = new ConcurrentHashMap<>();
+        private final Map<String, Boolean> families = new ConcurrentHashMap<>();
         private final Set<String> deniedJtis = ConcurrentHashMap.newKeySet();
         private final CountDownLatch paused = new CountDownLatch(1);
         private final CountDownLatch released = new CountDownLatch(1);
@@ -143,20 +142,23 @@ class RevocationCacheTest {
         TokenStore asStore() {
             return (TokenStore) Proxy.newProxyInstance(TokenStore.class.getClassLoader(),
                     new Class<?>[] {TokenStore.class}, (proxy, method, args) -> switch (method.getName()) {
-                        case "findFamily" -> answer(Optional.ofNullable(families.get((String) args[0])));
-                        case "isAccessTokenRevoked" -> answer(deniedJtis.contains((String) args[0]));
+                        case "revocationStatus" -> answer(new RevocationStatus(
+                                ((Optional<?>) args[0]).map(id -> revokedOrGone((String) id)).orElse(false),
+                                deniedJtis.contains((String) args[1])));
                         default -> throw new UnsupportedOperationException(method.getName());
                     });
         }
 
         void addFamily(String id) {
-            Instant created = Instant.parse("2030-01-01T00:00:00Z");
-            families.put(id, new RefreshFamily(id, "alice", "web", Set.of(), Map.of(), created,
-                    created.plus(Duration.ofDays(90)), Optional.empty(), Optional.empty()));
+            families.put(id, false);
+        }
+
+        boolean revokedOrGone(String id) {
+            return families.getOrDefault(id, true);
         }
 
         void revokeFamily(String id, Instant at) {
-            families.computeIfPresent(id, (key, family) -> family.revoked(at, RevocationReason.LOGOUT));
+            families.computeIfPresent(id, (key, revoked) -> true);
         }
 
         void denyJti(String jti) {

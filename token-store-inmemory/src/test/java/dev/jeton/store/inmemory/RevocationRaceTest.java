@@ -11,7 +11,7 @@ import dev.jeton.VerifiedAccessToken;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
-import dev.jeton.store.RefreshFamily;
+import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.tck.ForwardingTokenStore;
 import dev.jeton.testing.TestClock;
 import java.time.Duration;
@@ -93,19 +93,10 @@ class RevocationRaceTest {
         }
 
         @Override
-        public Optional<RefreshFamily> findFamily(String familyId) {
-            Optional<RefreshFamily> answer = super.findFamily(familyId);
-            if (pauseFamilyLookup) {
+        public RevocationStatus revocationStatus(Optional<String> familyId, String jti, Instant now) {
+            RevocationStatus answer = super.revocationStatus(familyId, jti, now);
+            if (pauseFamilyLookup || pauseJtiLookup) {
                 pauseFamilyLookup = false;
-                pause();
-            }
-            return answer;
-        }
-
-        @Override
-        public boolean isAccessTokenRevoked(String jti, Instant now) {
-            boolean answer = super.isAccessTokenRevoked(jti, now);
-            if (pauseJtiLookup) {
                 pauseJtiLookup = false;
                 pause();
             }

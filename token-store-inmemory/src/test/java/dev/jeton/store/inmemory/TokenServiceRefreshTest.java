@@ -181,6 +181,34 @@ class TokenServiceRefreshTest {
     class Revocation {
 
         @Test
+        void revocationAwareValidationAsksTheStoreOnceForSessionAndJtiTogether() {
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            dev.jeton.store.TokenStore counting = new dev.jeton.store.tck.ForwardingTokenStore(store) {
+                @Override
+                public java.util.Optional<FamilyRecord> findFamily(String familyId) {
+                    calls.incrementAndGet();
+                    return super.findFamily(familyId);
+                }
+
+                @Override
+                public dev.jeton.store.RevocationStatus revocationStatus(java.util.Optional<String> familyId,
+                                                                         String jti, java.time.Instant now) {
+                    calls.incrementAndGet();
+                    return super.revocationStatus(familyId, jti, now);
+                }
+            };
+            TokenService tokens = TokenService.builder().issuer("https://issuer.test").audience("https://api.test")
+                    .keys(KeyProvider.of(KEY)).store(counting).clock(clock)
+                    .revocationAwareValidation(Duration.ZERO).build();
+            TokenPair login = tokens.issue(login());
+            calls.set(0);
+
+            tokens.validate(login.accessToken());
+
+            assertThat(calls).hasValue(1);
+        }
+
+        @Test
         void aTokenOfAnotherClientIsLeftAloneSilently() {
             TokenService tokens = service(b -> b.revocationAwareValidation(Duration.ZERO));
             TokenPair login = tokens.issue(login());
