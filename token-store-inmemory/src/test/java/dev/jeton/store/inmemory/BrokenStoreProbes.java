@@ -31,6 +31,12 @@ final class BrokenStoreProbes {
         protected long recordCount(TokenStore store) {
             return ((BrokenStores.Broken) store).records();
         }
+
+        /** Few rounds: these stores break a rule on every call; the stores that break atomicity race longer. */
+        @Override
+        protected int concurrencyRounds() {
+            return 10;
+        }
     }
 
     static final class RotateIgnoringGeneration extends Probe {
@@ -48,6 +54,11 @@ final class BrokenStoreProbes {
     static final class RotateNotAtomic extends Probe {
         RotateNotAtomic() {
             super(BrokenStores.RotateNotAtomic::new);
+        }
+
+        @Override
+        protected int concurrencyRounds() {
+            return 50;
         }
     }
 
@@ -78,6 +89,11 @@ final class BrokenStoreProbes {
     static final class ClaimGraceNotAtomic extends Probe {
         ClaimGraceNotAtomic() {
             super(BrokenStores.ClaimGraceNotAtomic::new);
+        }
+
+        @Override
+        protected int concurrencyRounds() {
+            return 50;
         }
     }
 
@@ -114,6 +130,12 @@ final class BrokenStoreProbes {
     static final class SubjectsIgnoringCaseAndPadding extends Probe {
         SubjectsIgnoringCaseAndPadding() {
             super(BrokenStores.SubjectsIgnoringCaseAndPadding::new);
+        }
+    }
+
+    static final class LiveFamiliesIncludingExpired extends Probe {
+        LiveFamiliesIncludingExpired() {
+            super(BrokenStores.LiveFamiliesIncludingExpired::new);
         }
     }
 

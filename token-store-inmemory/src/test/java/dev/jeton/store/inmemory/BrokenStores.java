@@ -255,6 +255,14 @@ final class BrokenStores {
         }
     }
 
+    /** Lists a subject's families past their absolute expiry too. */
+    static final class LiveFamiliesIncludingExpired extends Broken {
+        @Override
+        public List<FamilyRecord> liveFamilies(String subject, Instant now) {
+            return super.liveFamilies(subject, Instant.MIN);
+        }
+    }
+
     /** Takes a second family with an existing id silently, as an upsert that does nothing on conflict would. */
     static final class CreateIgnoringDuplicates extends Broken {
         @Override

@@ -49,6 +49,8 @@ class ContractCanFailTest {
             new Expectation(BrokenStoreProbes.DenialAtTheExpiryInstant.class,
                     "aDeniedAccessTokenIsRevokedUntilExactlyItsExpiry"),
             new Expectation(BrokenStoreProbes.SubjectsIgnoringCaseAndPadding.class, "subjectsAreComparedExactly"),
+            new Expectation(BrokenStoreProbes.LiveFamiliesIncludingExpired.class,
+                    "aFamilyIsLeftOutFromExactlyItsAbsoluteExpiry"),
             new Expectation(BrokenStoreProbes.CreateIgnoringDuplicates.class,
                     "aSecondFamilyWithTheSameIdIsRefusedAndTheFirstIsKept"),
             new Expectation(BrokenStoreProbes.PurgeDeletingLiveFamilies.class,

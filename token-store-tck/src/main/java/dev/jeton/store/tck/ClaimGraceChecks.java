@@ -7,14 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jeton.RevocationReason;
 import dev.jeton.store.FamilyRecord;
 import dev.jeton.store.StepResult;
-import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /** {@code claimGrace}: one use of an open grace window, for the token it was opened for, up to the uses allowed. */
 abstract class ClaimGraceChecks extends ContractGroup {
-
-    private static final Duration GRACE = Duration.ofSeconds(30);
 
     ClaimGraceChecks(TokenStoreContract contract) {
         super(contract);
@@ -23,7 +20,7 @@ abstract class ClaimGraceChecks extends ContractGroup {
     /** A family rotated once at {@code now()}, with a grace window for its first token. */
     private FamilyRecord rotatedWithGrace(String seed) {
         FamilyRecord first = create(first(seed, "alice", now()));
-        return store().rotate(next(first, now(), GRACE)).record().orElseThrow();
+        return store().rotate(next(first, now(), Records.GRACE)).record().orElseThrow();
     }
 
     private String previousHash(FamilyRecord record) {
@@ -102,7 +99,7 @@ abstract class ClaimGraceChecks extends ContractGroup {
         FamilyRecord first = create(Records.firstUntilExpiry("late", "alice", now()));
         Instant expiry = first.family().expiresAt();
         Instant rotatedAt = expiry.minusSeconds(10);
-        FamilyRecord rotated = store().rotate(next(first, rotatedAt, GRACE)).record().orElseThrow();
+        FamilyRecord rotated = store().rotate(next(first, rotatedAt, Records.GRACE)).record().orElseThrow();
         assertThat(rotated.grace().orElseThrow().until()).isAfter(expiry);
 
         assertRefused(store().claimGrace(rotated.id(), first.currentHash(), 5, expiry), rotated);

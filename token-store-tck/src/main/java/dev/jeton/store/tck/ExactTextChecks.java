@@ -10,7 +10,6 @@ import dev.jeton.RevocationReason;
 import dev.jeton.store.FamilyRecord;
 import dev.jeton.store.Rotation;
 import dev.jeton.store.StepResult;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -53,7 +52,7 @@ abstract class ExactTextChecks extends ContractGroup {
     @Test
     void tokenHashesAreComparedExactly() {
         FamilyRecord first = create(first("hash", "alice", now()));
-        FamilyRecord rotated = store().rotate(next(first, now(), Duration.ofSeconds(30))).record().orElseThrow();
+        FamilyRecord rotated = store().rotate(next(first, now(), Records.GRACE)).record().orElseThrow();
         Rotation rotation = next(rotated, now());
         Instant at = now();
 

@@ -22,7 +22,7 @@ abstract class FootprintChecks extends ContractGroup {
 
     @Test
     void aLoginKeepsTheSameNumberOfRecordsOverAThousandRefreshes() {
-        TokenService tokens = service(b -> b.reuseGrace(Duration.ofSeconds(30)).reuseGraceUses(2));
+        TokenService tokens = service(b -> b.reuseGrace(Records.GRACE).reuseGraceUses(2));
         assertThat(recordCount()).as("records of an empty store").isZero();
         TokenPair pair = tokens.issue(login("olga"));
         long perLogin = recordCount();
@@ -59,7 +59,7 @@ abstract class FootprintChecks extends ContractGroup {
 
     @Test
     void noStoredValueHoldsARefreshTokenItsSecretItsFamilyReferenceOrAnAccessToken() {
-        TokenService tokens = service(b -> b.reuseGrace(Duration.ofSeconds(30)).reuseGraceUses(2));
+        TokenService tokens = service(b -> b.reuseGrace(Records.GRACE).reuseGraceUses(2));
         List<String> secrets = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             TokenPair pair = tokens.issue(login("pat-" + i));

@@ -73,7 +73,7 @@ abstract class PurgeChecks extends ContractGroup {
         FamilyRecord rotated = create(first("rotated", "alice", start));
         for (int i = 0; i < 5; i++) {
             clock().advance(Duration.ofMinutes(50));
-            rotated = store().rotate(next(rotated, now(), Duration.ofSeconds(30))).record().orElseThrow();
+            rotated = store().rotate(next(rotated, now(), Records.GRACE)).record().orElseThrow();
         }
         clock().advance(Duration.ofSeconds(10));
         FamilyRecord fresh = create(first("fresh", "alice", now()));
@@ -93,7 +93,7 @@ abstract class PurgeChecks extends ContractGroup {
     @Test
     void aGraceWindowIsDroppedOnceItHasPassedAndNothingElseChanges() {
         FamilyRecord first = create(first("grace", "alice", now()));
-        FamilyRecord rotated = store().rotate(next(first, now(), Duration.ofSeconds(30))).record().orElseThrow();
+        FamilyRecord rotated = store().rotate(next(first, now(), Records.GRACE)).record().orElseThrow();
         Instant end = rotated.grace().orElseThrow().until();
 
         assertThat(store().purgeExpired(end.minusMillis(1), 100)).isZero();

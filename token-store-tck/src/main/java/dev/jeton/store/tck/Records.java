@@ -24,6 +24,8 @@ final class Records {
 
     /** How long a test family lives. */
     static final Duration LIFETIME = Duration.ofHours(10);
+    /** The grace window of rotations that have one. */
+    static final Duration GRACE = Duration.ofSeconds(30);
     /** The idle lifetime of a test family's tokens. */
     static final Duration IDLE = Duration.ofHours(1);
     /** Extra claims whose exact text a store must keep: key order, spacing and non-ASCII characters. */

@@ -8,7 +8,6 @@ import dev.jeton.RevocationReason;
 import dev.jeton.store.FamilyRecord;
 import dev.jeton.store.Revocation;
 import dev.jeton.store.RevocationStatus;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,7 @@ abstract class RevocationChecks extends ContractGroup {
     @Test
     void revokingSetsTheRevocationDropsTheGraceWindowAndKeepsTheRest() {
         FamilyRecord first = create(first("revoke", "alice", now()));
-        FamilyRecord rotated = store().rotate(next(first, now(), Duration.ofSeconds(30))).record().orElseThrow();
+        FamilyRecord rotated = store().rotate(next(first, now(), Records.GRACE)).record().orElseThrow();
         Instant at = now().plusSeconds(1);
 
         assertThat(store().revokeFamily(first.id(), RevocationReason.LOGOUT, at)).isTrue();

@@ -11,15 +11,12 @@ import dev.jeton.store.FamilyRecord;
 import dev.jeton.store.GraceWindow;
 import dev.jeton.store.Rotation;
 import dev.jeton.store.StepResult;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** {@code rotate}: applied to the current token of a usable family, and to nothing else. */
 abstract class RotateChecks extends ContractGroup {
-
-    private static final Duration GRACE = Duration.ofSeconds(30);
 
     RotateChecks(TokenStoreContract contract) {
         super(contract);
@@ -42,21 +39,21 @@ abstract class RotateChecks extends ContractGroup {
     @Test
     void aRotationWithGraceKeepsThePresentedHashAndTheSealedSuccessorWithNoUses() {
         FamilyRecord first = create(first("grace", "alice", now()));
-        Rotation rotation = next(first, now(), GRACE);
+        Rotation rotation = next(first, now(), Records.GRACE);
 
         StepResult result = store().rotate(rotation);
 
         assertApplied(result, first.rotated(rotation));
         GraceWindow window = stored(first.id()).grace().orElseThrow();
         assertThat(window).isEqualTo(new GraceWindow(first.currentHash(), Records.sealed(rotation.successorHash()),
-                now().plus(GRACE), 0));
+                now().plus(Records.GRACE), 0));
     }
 
     @Test
     void eachRotationReplacesTheGraceWindowOfTheLastOne() {
         FamilyRecord first = create(first("replace", "alice", now()));
-        FamilyRecord second = store().rotate(next(first, now(), GRACE)).record().orElseThrow();
-        Rotation withGrace = next(second, now().plusSeconds(1), GRACE);
+        FamilyRecord second = store().rotate(next(first, now(), Records.GRACE)).record().orElseThrow();
+        Rotation withGrace = next(second, now().plusSeconds(1), Records.GRACE);
 
         FamilyRecord third = store().rotate(withGrace).record().orElseThrow();
 
@@ -81,7 +78,7 @@ abstract class RotateChecks extends ContractGroup {
     @Test
     void anotherHashPresentedWithTheCurrentGenerationIsRefused() {
         FamilyRecord first = create(first("hash", "alice", now()));
-        FamilyRecord second = store().rotate(next(first, now(), GRACE)).record().orElseThrow();
+        FamilyRecord second = store().rotate(next(first, now(), Records.GRACE)).record().orElseThrow();
         Rotation rotation = next(second, now().plusSeconds(1));
 
         assertRefused(store().rotate(presenting(rotation, 1, first.currentHash())), second);

@@ -10,7 +10,6 @@ import dev.jeton.TokenPair;
 import dev.jeton.TokenService;
 import dev.jeton.store.FamilyRecord;
 import dev.jeton.store.Revocation;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,8 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class ServiceRaceChecks extends ContractGroup {
 
-    private static final Duration GRACE = Duration.ofSeconds(30);
-
     ServiceRaceChecks(TokenStoreContract contract) {
         super(contract);
     }
@@ -35,8 +32,8 @@ abstract class ServiceRaceChecks extends ContractGroup {
         if (graceUses == 0) {
             return List.of(service(), service(b -> b.sessionCache(0)));
         }
-        return List.of(service(b -> b.reuseGrace(GRACE).reuseGraceUses(graceUses)),
-                service(b -> b.reuseGrace(GRACE).reuseGraceUses(graceUses).sessionCache(0)));
+        return List.of(service(b -> b.reuseGrace(Records.GRACE).reuseGraceUses(graceUses)),
+                service(b -> b.reuseGrace(Records.GRACE).reuseGraceUses(graceUses).sessionCache(0)));
     }
 
     private static Set<String> refreshTokens(List<Race.Outcome<TokenPair>> outcomes) {

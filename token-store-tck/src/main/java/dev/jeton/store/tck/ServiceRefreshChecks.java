@@ -32,7 +32,7 @@ abstract class ServiceRefreshChecks extends ContractGroup {
     }
 
     private TokenService graceful(int uses) {
-        return service(b -> b.reuseGrace(Duration.ofSeconds(30)).reuseGraceUses(uses));
+        return service(b -> b.reuseGrace(Records.GRACE).reuseGraceUses(uses));
     }
 
     @Test
@@ -112,7 +112,7 @@ abstract class ServiceRefreshChecks extends ContractGroup {
         TokenPair first = tokens.issue(login("bob"));
         tokens.refresh(refreshOf(first));
 
-        clock().advance(Duration.ofSeconds(30));
+        clock().advance(Records.GRACE);
 
         assertThat(grantFailure(() -> tokens.refresh(refreshOf(first)))).isEqualTo(Reason.REUSED);
     }

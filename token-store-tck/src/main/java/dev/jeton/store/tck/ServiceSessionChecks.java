@@ -123,7 +123,7 @@ abstract class ServiceSessionChecks extends ContractGroup {
 
     @Test
     void aPurgeKeepsEverythingThatStillDetectsReuse() {
-        TokenService tokens = service(b -> b.reuseGrace(Duration.ofSeconds(30)));
+        TokenService tokens = service(b -> b.reuseGrace(Records.GRACE));
         TokenPair first = tokens.issue(login("mia"));
         TokenPair next = first;
         for (int i = 0; i < 3; i++) {

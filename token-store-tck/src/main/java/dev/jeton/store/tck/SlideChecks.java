@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jeton.RevocationReason;
 import dev.jeton.store.FamilyRecord;
 import dev.jeton.store.StepResult;
-import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +33,7 @@ abstract class SlideChecks extends ContractGroup {
     @Test
     void slidingKeepsTheGraceWindowOfTheLastRotation() {
         FamilyRecord first = create(first("window", "alice", now()));
-        FamilyRecord rotated = store().rotate(next(first, now(), Duration.ofSeconds(30))).record().orElseThrow();
+        FamilyRecord rotated = store().rotate(next(first, now(), Records.GRACE)).record().orElseThrow();
         Instant idle = now().plusSeconds(5).plus(Records.IDLE);
 
         StepResult result = store().slide(rotated.id(), 1, rotated.currentHash(), idle, now().plusSeconds(5));

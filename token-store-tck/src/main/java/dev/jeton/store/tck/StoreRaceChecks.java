@@ -10,7 +10,6 @@ import dev.jeton.store.FamilyRecord;
 import dev.jeton.store.GraceWindow;
 import dev.jeton.store.Rotation;
 import dev.jeton.store.StepResult;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class StoreRaceChecks extends ContractGroup {
 
-    private static final Duration GRACE = Duration.ofSeconds(30);
-
     StoreRaceChecks(TokenStoreContract contract) {
         super(contract);
     }
@@ -36,7 +33,7 @@ abstract class StoreRaceChecks extends ContractGroup {
             FamilyRecord first = create(first("rotations-" + round, "alice", now()));
             Instant at = now();
             List<Rotation> rotations = IntStream.range(0, threads())
-                    .mapToObj(i -> rotation(first, Records.hash(first.id() + "/" + i), at, GRACE)).toList();
+                    .mapToObj(i -> rotation(first, Records.hash(first.id() + "/" + i), at, Records.GRACE)).toList();
 
             List<Race.Outcome<StepResult>> outcomes = Race.run(threads(), i -> store().rotate(rotations.get(i)));
 
@@ -56,7 +53,7 @@ abstract class StoreRaceChecks extends ContractGroup {
         int maxUses = threads() / 2;
         for (int round = 0; round < rounds(); round++) {
             FamilyRecord first = create(first("claims-" + round, "alice", now()));
-            FamilyRecord rotated = store().rotate(next(first, now(), GRACE)).record().orElseThrow();
+            FamilyRecord rotated = store().rotate(next(first, now(), Records.GRACE)).record().orElseThrow();
 
             List<Race.Outcome<StepResult>> outcomes = Race.run(threads(),
                     i -> store().claimGrace(first.id(), first.currentHash(), maxUses, now()));
@@ -76,8 +73,8 @@ abstract class StoreRaceChecks extends ContractGroup {
     void graceClaimsRacingARotationClaimOnlyTheWindowTheyWereFor() {
         for (int round = 0; round < rounds(); round++) {
             FamilyRecord first = create(first("claim-vs-rotate-" + round, "alice", now()));
-            FamilyRecord second = store().rotate(next(first, now(), GRACE)).record().orElseThrow();
-            Rotation third = next(second, now(), GRACE);
+            FamilyRecord second = store().rotate(next(first, now(), Records.GRACE)).record().orElseThrow();
+            Rotation third = next(second, now(), Records.GRACE);
 
             List<Race.Outcome<StepResult>> outcomes = Race.run(threads(), i -> i == 0 ? store().rotate(third)
                     : store().claimGrace(first.id(), first.currentHash(), 100, now()));
@@ -116,7 +113,7 @@ abstract class StoreRaceChecks extends ContractGroup {
                     return store().revokeFamily(first.id(), reasons.get(i % reasons.size()), at);
                 }
                 for (int step = 0; step < 20; step++) {
-                    StepResult result = store().rotate(next(last.get(), at, GRACE));
+                    StepResult result = store().rotate(next(last.get(), at, Records.GRACE));
                     if (!result.applied()) {
                         return false;
                     }
