@@ -618,6 +618,22 @@ public final class TokenService {
         }
     }
 
+    /**
+     * Runs {@link #purgeExpired()} now and then every {@code interval} after the previous run ends, on a daemon
+     * thread, until the returned scheduler is closed. A failed run is logged at WARN and counted, and the next run
+     * goes ahead; handing {@code tokens::purgeExpired} to a {@code ScheduledExecutorService} instead stops for good
+     * after the first exception. Any or every instance of an application may run one.
+     *
+     * @param interval the time from the end of one run to the start of the next (an hour is plenty)
+     * @return the running schedule, with counters for monitoring; close it on shutdown
+     * @throws IllegalArgumentException if {@code interval} is zero or negative
+     * @throws IllegalStateException if this service has no store
+     */
+    public PurgeScheduler schedulePurge(Duration interval) {
+        requireStore("schedulePurge");
+        return PurgeScheduler.start(this::purgeExpired, clock, interval);
+    }
+
     /** The validator this service delegates to, to hand to code that only validates. */
     public AccessTokenValidator validator() {
         return validator;
