@@ -49,7 +49,10 @@ import org.slf4j.LoggerFactory;
  * {@link TokenStoreException} after a rollback, so nothing is half-written.
  *
  * <p>Rows hold token hashes, never tokens; times are {@code BIGINT} epoch milliseconds. The DDL ships per dialect
- * as {@link Dialect#schemaResource()}. Thread-safe.
+ * as {@link Dialect#schemaResource()}. Text is compared exactly, case and trailing spaces included: the scripts use
+ * {@code VARCHAR} (never the padding {@code CHAR}) and, on MySQL and MariaDB, no-pad binary collations; and every
+ * lookup by a caller's text (hash, session id, subject, {@code jti}) checks the row's value again in Java, so that a
+ * table created with another collation still answers exactly. Thread-safe.
  */
 public final class JdbcTokenStore implements TokenStore {
 
@@ -125,7 +128,7 @@ public final class JdbcTokenStore implements TokenStore {
         liveFamilies = sql("SELECT " + FAMILY_COLUMNS + " FROM ${prefix}family f"
                 + " WHERE f.subject = ? AND f.revoked_at IS NULL AND f.expires_at > ?");
         denyJti = sql(dialect.denyJtiSql());
-        isDenied = sql("SELECT 1 FROM ${prefix}denied_jti WHERE jti = ? AND expires_at > ?");
+        isDenied = sql("SELECT jti FROM ${prefix}denied_jti WHERE jti = ? AND expires_at > ?");
         expiredDenials = sql("SELECT jti FROM ${prefix}denied_jti WHERE expires_at <= ? LIMIT ?");
         deleteDenial = sql("DELETE FROM ${prefix}denied_jti WHERE jti = ? AND expires_at <= ?");
         expiredFamilies = sql("SELECT id FROM ${prefix}family WHERE expires_at <= ? ORDER BY expires_at LIMIT ?"
@@ -250,11 +253,17 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public Optional<StoredToken> findToken(String tokenHash) {
+        Objects.requireNonNull(tokenHash, "tokenHash");
         return read("looking up a refresh token", c -> {
             try (PreparedStatement ps = c.prepareStatement(selectTokenWithFamily)) {
                 ps.setString(1, tokenHash);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new StoredToken(token(rs, 1), family(rs, 12))) : Optional.empty();
+                    while (rs.next()) {
+                        if (tokenHash.equals(rs.getString(1))) {
+                            return Optional.of(new StoredToken(token(rs, 1), family(rs, 12)));
+                        }
+                    }
+                    return Optional.empty();
                 }
             }
         });
@@ -404,11 +413,17 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public Optional<RefreshFamily> findFamily(String familyId) {
+        Objects.requireNonNull(familyId, "familyId");
         return read("looking up family " + familyId, c -> {
             try (PreparedStatement ps = c.prepareStatement(selectFamily)) {
                 ps.setString(1, familyId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(family(rs, 1)) : Optional.empty();
+                    while (rs.next()) {
+                        if (familyId.equals(rs.getString(1))) {
+                            return Optional.of(family(rs, 1));
+                        }
+                    }
+                    return Optional.empty();
                 }
             }
         });
@@ -416,6 +431,7 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public List<RefreshFamily> liveFamilies(String subject, Instant now) {
+        Objects.requireNonNull(subject, "subject");
         return read("listing live families", c -> {
             try (PreparedStatement ps = c.prepareStatement(liveFamilies)) {
                 ps.setString(1, subject);
@@ -423,7 +439,9 @@ public final class JdbcTokenStore implements TokenStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     List<RefreshFamily> families = new ArrayList<>();
                     while (rs.next()) {
-                        families.add(family(rs, 1));
+                        if (subject.equals(rs.getString(2))) {
+                            families.add(family(rs, 1));
+                        }
                     }
                     return families;
                 }
@@ -446,12 +464,18 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public boolean isAccessTokenRevoked(String jti, Instant now) {
+        Objects.requireNonNull(jti, "jti");
         return read("checking access token " + jti, c -> {
             try (PreparedStatement ps = c.prepareStatement(isDenied)) {
                 ps.setString(1, jti);
                 ps.setLong(2, now.toEpochMilli());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
+                    while (rs.next()) {
+                        if (jti.equals(rs.getString(1))) {
+                            return true;
+                        }
+                    }
+                    return false;
                 }
             }
         });
