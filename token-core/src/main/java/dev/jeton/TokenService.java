@@ -466,7 +466,7 @@ public final class TokenService {
      * denials past their expiry, in bounded batches. Schedule it (hourly is plenty); it never removes a row that
      * could still detect reuse.
      *
-     * @return how many rows were deleted
+     * @return how many rows were deleted (a store may also count the passed sealed successors it dropped)
      * @throws TokenStoreException if the store fails (earlier batches stay deleted; call again)
      * @throws IllegalStateException if this service has no store
      */

@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -58,6 +59,8 @@ public final class JdbcTokenStore implements TokenStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,30}");
+    /** The most rows one purge transaction changes, so that its locks are held briefly. */
+    private static final int ROWS_PER_TRANSACTION = 100;
     private static final String FAMILY_COLUMNS =
             "f.id, f.subject, f.client_id, f.scopes, f.claims, f.created_at, f.expires_at, f.revoked_at, "
                     + "f.revocation_reason";
@@ -87,10 +90,13 @@ public final class JdbcTokenStore implements TokenStore {
     private final String isDenied;
     private final String expiredDenials;
     private final String deleteDenial;
+    private final String passedSeals;
+    private final String dropSeal;
     private final String expiredFamilies;
-    private final String deleteFamilyTokens;
+    private final String lockExpiredFamily;
+    private final String familyTokens;
+    private final String deleteToken;
     private final String deleteFamily;
-    private final String dropPassedSeals;
 
     private JdbcTokenStore(DataSource dataSource, Dialect dialect, String prefix, int maxAttempts) {
         this.dataSource = dataSource;
@@ -129,15 +135,20 @@ public final class JdbcTokenStore implements TokenStore {
                 + " WHERE f.subject = ? AND f.revoked_at IS NULL AND f.expires_at > ?");
         denyJti = sql(dialect.denyJtiSql());
         isDenied = sql("SELECT jti FROM ${prefix}denied_jti WHERE jti = ? AND expires_at > ?");
-        expiredDenials = sql("SELECT jti FROM ${prefix}denied_jti WHERE expires_at <= ? LIMIT ?");
+        // Purge: each selection is a range of one index, bounded by LIMIT and read without locks; each change is by
+        // primary key. No purge statement scans a table, so none locks rows a refresh needs (see purgeExpired).
+        expiredDenials = sql("SELECT jti FROM ${prefix}denied_jti WHERE expires_at <= ? ORDER BY expires_at LIMIT ?");
         deleteDenial = sql("DELETE FROM ${prefix}denied_jti WHERE jti = ? AND expires_at <= ?");
-        expiredFamilies = sql("SELECT id FROM ${prefix}family WHERE expires_at <= ? ORDER BY expires_at LIMIT ?"
-                + " FOR UPDATE");
-        deleteFamilyTokens = sql("DELETE FROM ${prefix}token WHERE family_id = ?");
+        passedSeals = sql("SELECT hash FROM ${prefix}token WHERE grace_until <= ? ORDER BY grace_until LIMIT ?");
+        // grace_until goes with the seal, so that the token_grace index holds only open or unswept grace windows.
+        dropSeal = sql("""
+                UPDATE ${prefix}token SET sealed_successor = NULL, grace_until = NULL
+                WHERE hash = ? AND grace_until <= ?""");
+        expiredFamilies = sql("SELECT id FROM ${prefix}family WHERE expires_at <= ? ORDER BY expires_at LIMIT ?");
+        lockExpiredFamily = sql("SELECT id FROM ${prefix}family WHERE id = ? AND expires_at <= ? FOR UPDATE");
+        familyTokens = sql("SELECT hash FROM ${prefix}token WHERE family_id = ? LIMIT ?");
+        deleteToken = sql("DELETE FROM ${prefix}token WHERE hash = ?");
         deleteFamily = sql("DELETE FROM ${prefix}family WHERE id = ?");
-        dropPassedSeals = sql("""
-                UPDATE ${prefix}token SET sealed_successor = NULL
-                WHERE grace_until <= ? AND sealed_successor IS NOT NULL""");
     }
 
     private String sql(String template) {
@@ -481,43 +492,120 @@ public final class JdbcTokenStore implements TokenStore {
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Never blocks a refresh: every statement is bounded by an index and a batch size, and each batch is its own
+     * short transaction. A batch selects keys from one index range with {@code LIMIT}, without locking, then changes
+     * rows by primary key; an expired family is locked by primary key before its tokens go, the order every other
+     * step takes. So no statement scans a table, and none holds a lock on a row or gap a rotation needs (under
+     * MariaDB's REPEATABLE READ, a scanning {@code UPDATE} locked every row of the token table and deadlocked with
+     * rotations). The count returned includes the sealed successors dropped.
+     */
     @Override
     public int purgeExpired(Instant now, int maxRows) {
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be positive");
         }
         long millis = now.toEpochMilli();
-        return inTransaction("purging expired rows", c -> {
-            int deleted = 0;
-            for (String jti : ids(c, expiredDenials, millis, maxRows)) {
-                try (PreparedStatement ps = c.prepareStatement(deleteDenial)) {
-                    ps.setString(1, jti);
+        int done = byKeys("purging expired access-token denials", expiredDenials, deleteDenial, millis, maxRows);
+        done += byKeys("dropping passed sealed successors", passedSeals, dropSeal, millis, maxRows - done);
+        int families = maxRows - done;
+        if (families > 0) {
+            for (String id : read("finding expired families", c -> ids(c, expiredFamilies, millis, families))) {
+                int budget = maxRows - done;
+                if (budget <= 0) {
+                    break;
+                }
+                done += inTransaction("purging expired family " + id, c -> purgeFamily(c, id, millis, budget));
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Up to {@code limit} rows, in transactions of at most {@link #ROWS_PER_TRANSACTION}: each selects keys with
+     * {@code select} (millis, limit) and applies {@code change} (key, millis) to each.
+     */
+    private int byKeys(String what, String select, String change, long millis, int limit) {
+        int done = 0;
+        while (done < limit) {
+            int batch = Math.min(ROWS_PER_TRANSACTION, limit - done);
+            Batch result = inTransaction(what, c -> {
+                List<String> keys = ids(c, select, millis, batch);
+                return new Batch(keys.size(), executeByKeys(c, change, keys, millis));
+            });
+            done += result.changed();
+            if (result.selected() < batch) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    /** How many keys a purge batch selected, and how many rows it changed. */
+    private record Batch(int selected, int changed) {
+    }
+
+    /** Deletes up to {@code budget} tokens of an expired family, and the family once it has none left. */
+    private int purgeFamily(Connection c, String id, long millis, int budget) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(lockExpiredFamily)) {
+            ps.setString(1, id);
+            ps.setLong(2, millis);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return 0;
+                }
+            }
+        }
+        List<String> tokens;
+        try (PreparedStatement ps = c.prepareStatement(familyTokens)) {
+            ps.setString(1, id);
+            ps.setInt(2, budget);
+            try (ResultSet rs = ps.executeQuery()) {
+                tokens = new ArrayList<>();
+                while (rs.next()) {
+                    tokens.add(rs.getString(1));
+                }
+            }
+        }
+        int deleted = executeByKeys(c, deleteToken, tokens, null);
+        if (tokens.size() < budget) {
+            try (PreparedStatement ps = c.prepareStatement(deleteFamily)) {
+                ps.setString(1, id);
+                deleted += ps.executeUpdate();
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * Runs {@code sql} once per key as one JDBC batch, keys in ascending order (the order of the primary key and of
+     * the family index, so two transactions changing the same rows lock them in the same order). {@code millis}, when
+     * given, is bound second.
+     */
+    private static int executeByKeys(Connection c, String sql, List<String> keys, Long millis) throws SQLException {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        List<String> sorted = new ArrayList<>(keys);
+        Collections.sort(sorted);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (String key : sorted) {
+                ps.setString(1, key);
+                if (millis != null) {
                     ps.setLong(2, millis);
-                    deleted += ps.executeUpdate();
                 }
+                ps.addBatch();
             }
-            if (deleted < maxRows) {
-                // Families are locked first, as every other step does, so a purge never deadlocks with a refresh.
-                for (String id : ids(c, expiredFamilies, millis, maxRows - deleted)) {
-                    if (deleted >= maxRows) {
-                        break;
-                    }
-                    try (PreparedStatement ps = c.prepareStatement(deleteFamilyTokens)) {
-                        ps.setString(1, id);
-                        deleted += ps.executeUpdate();
-                    }
-                    try (PreparedStatement ps = c.prepareStatement(deleteFamily)) {
-                        ps.setString(1, id);
-                        deleted += ps.executeUpdate();
-                    }
-                }
+            int changed = 0;
+            for (int count : ps.executeBatch()) {
+                // A driver may answer SUCCESS_NO_INFO for a statement it ran: counted as one row, so that the caller
+                // calls again rather than stopping early.
+                changed += count == Statement.SUCCESS_NO_INFO ? 1 : Math.max(count, 0);
             }
-            try (PreparedStatement ps = c.prepareStatement(dropPassedSeals)) {
-                ps.setLong(1, millis);
-                ps.executeUpdate();
-            }
-            return deleted;
-        });
+            return changed;
+        }
     }
 
     private static List<String> ids(Connection c, String sql, long millis, int limit) throws SQLException {
