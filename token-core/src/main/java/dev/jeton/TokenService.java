@@ -144,7 +144,8 @@ public final class TokenService {
      * @throws InvalidGrantException if the token is malformed, unknown, expired, revoked, of another client, or
      *     reused (in which case its family is now revoked)
      * @throws InvalidScopeException if a scope asked for was not granted; the token was not consumed
-     * @throws TokenStoreException if the store fails; the token was not consumed
+     * @throws TokenStoreException if the store fails; the token was not consumed, unless the exception's
+     *     {@link TokenStoreException#outcomeUnknown()} is true (the store could not tell whether it rotated)
      * @throws IllegalStateException if this service has no store
      */
     public TokenPair refresh(RefreshRequest request) {

@@ -14,7 +14,11 @@ import java.util.Optional;
  * <p>What a store holds is never a usable token: token rows carry only a hash of the token, and a successor sealed
  * under a key derived from its predecessor token. Implementations must be thread-safe, and safe across processes
  * when they are shared (a database). Every method throws {@link TokenStoreException} on an infrastructure failure,
- * after having changed nothing; implementations retry contention (serialisation failures, deadlocks) themselves.
+ * after having changed nothing; implementations retry contention (serialisation failures, deadlocks) themselves. A
+ * write whose commit answer is lost (the connection failed after the commit was sent) is resolved before answering:
+ * the store looks for its effect and answers as if the commit had succeeded or failed; only when it cannot look does
+ * it throw a {@link TokenStoreException} whose {@link TokenStoreException#outcomeUnknown()} is true, never one that
+ * claims nothing changed.
  *
  * <p>Instants passed in come from Jeton's clock; a store never reads its own clock.
  */

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -47,7 +48,11 @@ import org.slf4j.LoggerFactory;
  * rotation is that lock, a conditional {@code UPDATE} of the presented token that must change one row, the
  * {@code INSERT} of its successor, and the commit: four round trips. Serialisation failures and deadlocks
  * (SQLSTATE 40001, 40P01, MySQL 1213) are retried with a short randomised backoff; any other failure is a
- * {@link TokenStoreException} after a rollback, so nothing is half-written.
+ * {@link TokenStoreException} after a rollback, so nothing is half-written. A commit that fails without saying the
+ * database rolled back (a connection lost after {@code COMMIT} was sent) may have committed: the store then locks the
+ * family row on a fresh connection, without waiting, and looks for what the transaction wrote (for a rotation, the
+ * successor's row). Found, the step returns as if the commit had answered; not found, a {@link TokenStoreException}
+ * says nothing changed; when it cannot look, {@link TokenStoreException#outcomeUnknown()} is true.
  *
  * <p>Rows hold token hashes, never tokens; times are {@code BIGINT} epoch milliseconds. The DDL ships per dialect
  * as {@link Dialect#schemaResource()}. Text is compared exactly, case and trailing spaces included: the scripts use
@@ -77,6 +82,7 @@ public final class JdbcTokenStore implements TokenStore {
     private final String insertToken;
     private final String selectTokenWithFamily;
     private final String lockFamily;
+    private final String lockFamilyNoWait;
     private final String selectToken;
     private final String rotateToken;
     private final String slideToken;
@@ -114,6 +120,7 @@ public final class JdbcTokenStore implements TokenStore {
         selectTokenWithFamily = sql("SELECT " + TOKEN_COLUMNS + ", " + FAMILY_COLUMNS
                 + " FROM ${prefix}token t JOIN ${prefix}family f ON f.id = t.family_id WHERE t.hash = ?");
         lockFamily = sql("SELECT " + FAMILY_COLUMNS + " FROM ${prefix}family f WHERE f.id = ? FOR UPDATE");
+        lockFamilyNoWait = lockFamily + " NOWAIT";
         selectToken = sql("SELECT " + TOKEN_COLUMNS + " FROM ${prefix}token t WHERE t.hash = ?");
         rotateToken = sql("""
                 UPDATE ${prefix}token SET state = 'ROTATED', rotated_at = ?, successor_hash = ?,
@@ -242,7 +249,7 @@ public final class JdbcTokenStore implements TokenStore {
             }
             insert(c, firstToken);
             return null;
-        });
+        }, (c, attempted) -> checkedToken(c, family.id(), firstToken.hash()).isPresent());
     }
 
     private void insert(Connection c, RefreshTokenRecord t) throws SQLException {
@@ -309,7 +316,7 @@ public final class JdbcTokenStore implements TokenStore {
             }
             insert(c, successor);
             return RotationResult.applied(new StoredToken(successor, family.get()));
-        });
+        }, (c, attempted) -> !attempted.applied() || checkedToken(c, familyId, successor.hash()).isPresent());
     }
 
     /** The presented token and its family as they stand, read under the family lock; for a refused step. */
@@ -372,7 +379,8 @@ public final class JdbcTokenStore implements TokenStore {
                     return Optional.of(token.withGraceUse());
                 }
             }
-        });
+        }, (c, attempted) -> attempted.isEmpty() || checkedToken(c, familyId, presentedHash)
+                .filter(token -> token.graceUses() >= attempted.get().graceUses()).isPresent());
     }
 
     @Override
@@ -397,7 +405,9 @@ public final class JdbcTokenStore implements TokenStore {
             }
             return RotationResult.applied(new StoredToken(token.get().withIdleExpiry(newIdleExpiresAt),
                     family.get()));
-        });
+        }, (c, attempted) -> !attempted.applied() || checkedToken(c, familyId, presentedHash)
+                .filter(token -> token.idleExpiresAt().toEpochMilli() >= newIdleExpiresAt.toEpochMilli())
+                .isPresent());
     }
 
     @Override
@@ -419,7 +429,26 @@ public final class JdbcTokenStore implements TokenStore {
                 ps.executeUpdate();
             }
             return true;
-        });
+        }, (c, attempted) -> !attempted || checkedFamily(c, familyId)
+                .filter(family -> family.revokedAt().map(Instant::toEpochMilli).equals(Optional.of(now.toEpochMilli()))
+                        && family.revocationReason().equals(Optional.of(reason)))
+                .isPresent());
+    }
+
+    /** For a {@link Check}: the family, locked without waiting. */
+    private Optional<RefreshFamily> checkedFamily(Connection c, String familyId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(lockFamilyNoWait)) {
+            ps.setString(1, familyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(family(rs, 1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** For a {@link Check}: a token of the family, read once the family is locked without waiting. */
+    private Optional<RefreshTokenRecord> checkedToken(Connection c, String familyId, String hash) throws SQLException {
+        checkedFamily(c, familyId);
+        return selectToken(c, hash).filter(token -> token.familyId().equals(familyId));
     }
 
     @Override
@@ -671,11 +700,45 @@ public final class JdbcTokenStore implements TokenStore {
         }
     }
 
-    /** One transaction, retried on contention; rolled back on any failure. */
+    /**
+     * Decides, on a fresh connection, whether a transaction whose commit got no answer took effect. It locks the
+     * family row without waiting before it reads: a transaction still committing holds that lock, and is not taken for
+     * one that failed.
+     */
+    @FunctionalInterface
+    private interface Check<T> {
+        /** Whether what {@code attempted} wrote is in the database; true as well when it wrote nothing. */
+        boolean tookEffect(Connection connection, T attempted) throws SQLException;
+    }
+
+    /** The commit failed without saying that the database rolled back; carries what the transaction returned. */
+    private static final class CommitFailed extends SQLException {
+        private final transient Object attempted;
+
+        CommitFailed(SQLException cause, Object attempted) {
+            super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
+            this.attempted = attempted;
+        }
+    }
+
+    /** A write whose lost commit answer is never checked: reported with an unknown outcome. */
     private <T> T inTransaction(String what, Work<T> work) {
+        return inTransaction(what, work, null);
+    }
+
+    /**
+     * One transaction, retried on contention; rolled back on any failure. When the commit itself fails in a way that
+     * does not say the database rolled back (a connection lost, SQLState class 08), it may have committed: {@code check}
+     * looks for the effect on a fresh connection (see {@link #resolve}).
+     */
+    private <T> T inTransaction(String what, Work<T> work, Check<T> check) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return once(work);
+            } catch (CommitFailed e) {
+                @SuppressWarnings("unchecked")
+                T attempted = (T) e.attempted;
+                return resolve(what, check, attempted, e);
             } catch (SQLException e) {
                 if (isIntegrityViolation(e)) {
                     throw new IllegalStateException(what + ": a row with the same key exists (SQLState "
@@ -692,30 +755,74 @@ public final class JdbcTokenStore implements TokenStore {
         }
     }
 
+    /**
+     * The outcome of a transaction whose commit answer was lost: what it returned if the check finds its effect; a
+     * {@link TokenStoreException} saying nothing was written if the check finds none; and if the check cannot be made
+     * (no connection, or the family still locked after {@code maxAttempts} tries), one whose
+     * {@link TokenStoreException#outcomeUnknown()} is true.
+     */
+    private <T> T resolve(String what, Check<T> check, T attempted, CommitFailed lost) {
+        String state = lost.getSQLState();
+        for (int attempt = 1; check != null && attempt <= maxAttempts; attempt++) {
+            Connection c;
+            try {
+                c = dataSource.getConnection();
+            } catch (SQLException e) {
+                lost.addSuppressed(e);
+                break;
+            }
+            try (c) {
+                if (transaction(c, fresh -> check.tookEffect(fresh, attempted))) {
+                    LOG.warn("{}: the commit's answer was lost (SQLState {}); it took effect", what, state);
+                    return attempted;
+                }
+                throw new TokenStoreException(what + " failed: the connection was lost at the commit (SQLState "
+                        + state + "), and a check on a fresh connection found nothing written: nothing changed", lost);
+            } catch (SQLException e) {
+                lost.addSuppressed(e);
+                if (attempt < maxAttempts) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10L << Math.min(attempt, 5)));
+                }
+            }
+        }
+        throw TokenStoreException.withUnknownOutcome(what + ": the connection was lost at the commit (SQLState "
+                + state + ") and " + (check == null ? "this step is not checked" : "its effect could not be checked")
+                + ", so the outcome is unknown", lost);
+    }
+
     private <T> T once(Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            if (autoCommit) {
-                c.setAutoCommit(false);
-            }
+            return transaction(c, work);
+        }
+    }
+
+    /** Runs {@code work} as one transaction on {@code c}: committed, or rolled back on any failure. */
+    private static <T> T transaction(Connection c, Work<T> work) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        if (autoCommit) {
+            c.setAutoCommit(false);
+        }
+        try {
+            T result = work.run(c);
             try {
-                T result = work.run(c);
                 c.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
+            } catch (SQLException e) {
+                throw isContention(e) || isIntegrityViolation(e) ? e : new CommitFailed(e, result);
+            }
+            return result;
+        } catch (SQLException | RuntimeException | Error e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            if (autoCommit) {
                 try {
-                    c.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
-            } finally {
-                if (autoCommit) {
-                    try {
-                        c.setAutoCommit(true);
-                    } catch (SQLException restore) {
-                        LOG.debug("could not restore autocommit (SQLState {})", restore.getSQLState());
-                    }
+                    c.setAutoCommit(true);
+                } catch (SQLException restore) {
+                    LOG.debug("could not restore autocommit (SQLState {})", restore.getSQLState());
                 }
             }
         }
