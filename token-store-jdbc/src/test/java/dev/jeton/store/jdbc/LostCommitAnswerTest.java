@@ -73,7 +73,7 @@ class LostCommitAnswerTest {
         faulty.afterCommit = (connection, sql) -> {
             faulty.afterCommit = (c, s) -> { };
             injected.incrementAndGet();
-            throw new SQLNonTransientConnectionException("injected: connection lost after the commit", "08006");
+            throw connectionLost("after the commit");
         };
     }
 
@@ -83,8 +83,16 @@ class LostCommitAnswerTest {
             faulty.beforeCommit = (c, s) -> { };
             injected.incrementAndGet();
             connection.rollback();
-            throw new SQLNonTransientConnectionException("injected: connection lost before the commit", "08006");
+            throw connectionLost("before the commit");
         };
+    }
+
+    private static SQLException connectionLost(String when) {
+        return new SQLNonTransientConnectionException("injected: connection lost " + when, "08006");
+    }
+
+    private static TokenPair login(TokenService tokens, String subject) {
+        return tokens.issue(IssueRequest.forSubject(subject).client("web").build());
     }
 
     private static RefreshRequest refreshOf(TokenPair pair) {
@@ -101,7 +109,7 @@ class LostCommitAnswerTest {
     @DisplayName("a rotation whose commit answer is lost returns the successor, which works; nothing is revoked")
     void aRotationWhoseCommitAnswerIsLostReturnsTheSuccessorAndRevokesNothing(TestDatabases.Kind kind) {
         TokenService tokens = service(kind);
-        TokenPair first = tokens.issue(IssueRequest.forSubject("alice").client("web").build());
+        TokenPair first = login(tokens, "alice");
 
         loseTheAnswerOfTheNextCommit();
         TokenPair next = tokens.refresh(refreshOf(first));
@@ -120,7 +128,7 @@ class LostCommitAnswerTest {
     @DisplayName("a rotation whose commit was never sent is reported as nothing consumed, and the token still works")
     void aRotationWhoseCommitWasNeverSentConsumedNothing(TestDatabases.Kind kind) {
         TokenService tokens = service(kind);
-        TokenPair first = tokens.issue(IssueRequest.forSubject("bob").client("web").build());
+        TokenPair first = login(tokens, "bob");
 
         loseTheNextCommitBeforeItIsSent();
         TokenStoreException failure = catchThrowableOfType(TokenStoreException.class,
@@ -139,7 +147,7 @@ class LostCommitAnswerTest {
     @DisplayName("a check that finds the session locked by another transaction tries again rather than answering")
     void aCheckThatFindsTheSessionLockedTriesAgainRatherThanAnswering(TestDatabases.Kind kind) throws SQLException {
         TokenService tokens = service(kind);
-        TokenPair first = tokens.issue(IssueRequest.forSubject("hana").client("web").build());
+        TokenPair first = login(tokens, "hana");
         AtomicInteger lockAttempts = new AtomicInteger();
         try (Connection holder = pool.getConnection()) {
             holder.setAutoCommit(false);
@@ -157,7 +165,7 @@ class LostCommitAnswerTest {
                     }
                 };
                 injected.incrementAndGet();
-                throw new SQLNonTransientConnectionException("injected: connection lost after the commit", "08006");
+                throw connectionLost("after the commit");
             };
             TokenPair next = tokens.refresh(refreshOf(first));
 
@@ -175,15 +183,15 @@ class LostCommitAnswerTest {
     @DisplayName("when the lost commit cannot be checked either, the failure says the outcome is unknown")
     void whenTheCheckFailsTooTheFailureSaysTheOutcomeIsUnknown(TestDatabases.Kind kind) {
         TokenService tokens = service(kind);
-        TokenPair first = tokens.issue(IssueRequest.forSubject("carol").client("web").build());
+        TokenPair first = login(tokens, "carol");
 
         faulty.afterCommit = (connection, sql) -> {
             faulty.afterCommit = (c, s) -> { };
             faulty.beforeExecute = (c, s) -> {
                 injected.incrementAndGet();
-                throw new SQLNonTransientConnectionException("injected: database unreachable", "08006");
+                throw connectionLost("while checking");
             };
-            throw new SQLNonTransientConnectionException("injected: connection lost after the commit", "08006");
+            throw connectionLost("after the commit");
         };
         TokenStoreException failure = catchThrowableOfType(TokenStoreException.class,
                 () -> tokens.refresh(refreshOf(first)));
@@ -203,7 +211,7 @@ class LostCommitAnswerTest {
     @DisplayName("a grace-window replay whose commit answer is lost gets the same successor")
     void aGraceReplayWhoseCommitAnswerIsLostGetsTheSameSuccessor(TestDatabases.Kind kind) {
         TokenService tokens = service(kind, b -> b.reuseGrace(Duration.ofSeconds(10)).reuseGraceUses(2));
-        TokenPair first = tokens.issue(IssueRequest.forSubject("dave").client("web").build());
+        TokenPair first = login(tokens, "dave");
         TokenPair next = tokens.refresh(refreshOf(first));
 
         loseTheAnswerOfTheNextCommit();
@@ -220,7 +228,7 @@ class LostCommitAnswerTest {
     @DisplayName("in REUSE mode a slide whose commit answer is lost returns the same, still usable token")
     void aSlideWhoseCommitAnswerIsLostReturnsTheSameToken(TestDatabases.Kind kind) {
         TokenService tokens = service(kind, b -> b.rotation(RefreshRotation.REUSE));
-        TokenPair first = tokens.issue(IssueRequest.forSubject("erin").client("web").build());
+        TokenPair first = login(tokens, "erin");
 
         loseTheAnswerOfTheNextCommit();
         TokenPair next = tokens.refresh(refreshOf(first));
@@ -237,7 +245,7 @@ class LostCommitAnswerTest {
         TokenService tokens = service(kind);
 
         loseTheAnswerOfTheNextCommit();
-        TokenPair pair = tokens.issue(IssueRequest.forSubject("fay").client("web").build());
+        TokenPair pair = login(tokens, "fay");
 
         assertThat(injected).hasValue(1);
         assertThat(tokens.sessions("fay")).extracting(Session::id).containsExactly(pair.sessionId().orElseThrow());
@@ -249,7 +257,7 @@ class LostCommitAnswerTest {
     @DisplayName("a revocation whose commit answer is lost reports the session revoked, once")
     void aRevocationWhoseCommitAnswerIsLostReportsItDone(TestDatabases.Kind kind) {
         TokenService tokens = service(kind);
-        TokenPair pair = tokens.issue(IssueRequest.forSubject("gus").client("web").build());
+        TokenPair pair = login(tokens, "gus");
         String sessionId = pair.sessionId().orElseThrow();
 
         loseTheAnswerOfTheNextCommit();
