@@ -168,8 +168,8 @@ public final class TokenService {
      *     reused (in which case its family is now revoked)
      * @throws InvalidScopeException if a scope asked for was not granted; the token was not consumed
      * @throws KeyException if no signing key is available or signing fails; the token was not consumed
-     * @throws TokenStoreException if the store fails; the token was not consumed, unless the exception says the
-     *     outcome of the store step is unknown
+     * @throws TokenStoreException if the store fails; the token was not consumed, unless the exception's
+     *     {@link TokenStoreException#outcomeUnknown()} is true (the store could not tell whether it rotated)
      * @throws IllegalStateException if this service has no store, or the claims customizer fails; the token was not
      *     consumed
      */
@@ -444,7 +444,7 @@ public final class TokenService {
      * denials past their expiry, in bounded batches. Schedule it (hourly is plenty); it never removes a row that
      * could still detect reuse.
      *
-     * @return how many rows were deleted
+     * @return how many rows were deleted (a store may also count the passed sealed successors it dropped)
      * @throws TokenStoreException if the store fails (earlier batches stay deleted; call again)
      * @throws IllegalStateException if this service has no store
      */
