@@ -28,6 +28,17 @@ abstract class JdbcTokenStoreContract extends TokenStoreContract {
         return 20;
     }
 
+    /** Rows of both tables: one per family, one per denied access token. */
+    @Override
+    protected long recordCount(TokenStore store) {
+        try {
+            return TestDatabases.rowCount(dataSource, prefix + "family")
+                    + TestDatabases.rowCount(dataSource, prefix + "denied_jti");
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Override
     protected Stream<Object> storedValues(TokenStore store) {
         try {
