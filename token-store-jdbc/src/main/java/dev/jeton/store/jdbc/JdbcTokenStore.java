@@ -60,8 +60,9 @@ import org.slf4j.LoggerFactory;
  * MariaDB switching is a round trip of its own). In autocommit each statement is its own transaction; with autocommit
  * off the store commits after its statements. A rotation that applies is one round trip on PostgreSQL
  * ({@code UPDATE … RETURNING}) and H2 ({@code SELECT … FROM FINAL TABLE (UPDATE …)}), and two on MySQL and MariaDB
- * ({@code UPDATE}, then a read of the row), each plus a {@code COMMIT} with autocommit off; a refused step adds a read
- * of the row by primary key (for Jeton to classify) on PostgreSQL and H2.
+ * ({@code UPDATE}, then a read of the row; a grace claim reads first and claims against the use count it read), each
+ * plus a {@code COMMIT} with autocommit off; a refused step adds a read of the row by primary key (for Jeton to
+ * classify) on PostgreSQL and H2.
  *
  * <p>Failures: serialisation failures and deadlocks (SQLSTATE 40001, 40P01, MySQL error 1213) are retried with a
  * short randomised backoff. When a change may have reached the database but its answer was lost (a connection error,

@@ -16,9 +16,14 @@ abstract class JdbcTokenStoreContract extends TokenStoreContract {
 
     abstract TestDatabases.Kind kind();
 
+    /** Whether the pool hands out connections in autocommit (HikariCP's default). */
+    boolean autoCommit() {
+        return true;
+    }
+
     @Override
     protected TokenStore createStore(TestClock clock) {
-        dataSource = TestDatabases.pool(kind());
+        dataSource = TestDatabases.pool(kind(), autoCommit());
         prefix = TestDatabases.uniquePrefix();
         return JdbcTokenStore.builder(dataSource).tablePrefix(prefix).createSchemaIfMissing(true).build();
     }
