@@ -134,7 +134,8 @@ class NoLeaksTest {
                         RefreshRequest.of(refresh1).client(CLIENT).scopes("email").build()));
                 expect(thrown, InvalidGrantException.class, () -> tokens.refresh(
                         RefreshRequest.of(flip(refresh1)).client(CLIENT).build()));
-                String unknown = new RefreshTokenCodec("jrt", null, new SecureRandom()).newToken();
+                RefreshTokenCodec codec = new RefreshTokenCodec("jrt", null, new SecureRandom());
+                String unknown = codec.newToken(codec.newFamilyReference(), 0);
                 secrets.addAll(refreshSecrets(unknown));
                 expect(thrown, InvalidGrantException.class, () -> tokens.refresh(
                         RefreshRequest.of(unknown).client(CLIENT).build()));
@@ -262,10 +263,15 @@ class NoLeaksTest {
         return secrets;
     }
 
-    /** The token, its secret part (the 43 base62 characters after the prefix), and that part without its head. */
+    /**
+     * The token; its family reference (22 base62 characters after the prefix, never published); its secret (the 43
+     * after the reference and the 6 of the generation) and that secret without its head.
+     */
     private static List<String> refreshSecrets(String refresh) {
-        String body = refresh.substring(refresh.indexOf('_') + 1, refresh.indexOf('_') + 1 + 43);
-        return List.of(refresh, body, body.substring(8));
+        int reference = refresh.indexOf('_') + 1;
+        int secret = reference + 22 + 6;
+        String body = refresh.substring(secret, secret + 43);
+        return List.of(refresh, refresh.substring(reference, reference + 22), body, body.substring(8));
     }
 
     private static List<String> encodings(byte[] bytes) {

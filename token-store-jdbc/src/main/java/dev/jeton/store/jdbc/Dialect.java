@@ -6,29 +6,42 @@ import java.util.Locale;
 
 /**
  * The databases {@link JdbcTokenStore} speaks to. They differ in little: the schema script (types, and the collation
- * that makes every text comparison exact) and the upsert of an access-token denial. Detected from
- * {@link DatabaseMetaData}, or set explicitly.
+ * that makes every text comparison exact), how a conditional {@code UPDATE} hands back the row it changed, the locking
+ * read, and the upsert of an access-token denial. Detected from {@link DatabaseMetaData}, or set explicitly.
  */
 public enum Dialect {
-    /** H2 2.x. */
-    H2("h2", """
+    /** H2 2.x: a step reads its row back from the {@code UPDATE} itself ({@code SELECT … FROM FINAL TABLE (UPDATE …)}). */
+    H2("h2", Steps.FINAL_TABLE, "FOR UPDATE", """
             MERGE INTO ${prefix}denied_jti t USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS BIGINT))) AS s(jti, e)
             ON t.jti = s.jti
             WHEN MATCHED THEN UPDATE SET expires_at = GREATEST(t.expires_at, s.e)
             WHEN NOT MATCHED THEN INSERT (jti, expires_at) VALUES (s.jti, s.e)
             """),
-    /** PostgreSQL 12 and later. */
-    POSTGRESQL("postgresql", """
+    /** PostgreSQL 12 and later: a step is one {@code UPDATE … RETURNING}. */
+    POSTGRESQL("postgresql", Steps.RETURNING, "FOR SHARE", """
             INSERT INTO ${prefix}denied_jti (jti, expires_at) VALUES (?, ?)
             ON CONFLICT (jti) DO UPDATE SET expires_at = GREATEST(${prefix}denied_jti.expires_at, EXCLUDED.expires_at)
             """),
-    /** MySQL 8.0.17 and later (InnoDB): the first with a no-pad binary collation for utf8mb4. */
-    MYSQL("mysql", Upsert.ON_DUPLICATE_KEY),
+    /**
+     * MySQL 8.0.17 and later (InnoDB): the first with a no-pad binary collation for utf8mb4. No {@code RETURNING}: a
+     * step is an {@code UPDATE}, then a read of the row by primary key.
+     */
+    MYSQL("mysql", Steps.UPDATE_THEN_SELECT, "LOCK IN SHARE MODE", Upsert.ON_DUPLICATE_KEY),
     /**
      * MariaDB 10.6 and later (InnoDB). Its own script: the no-pad binary collations it has ({@code *_nopad_bin}) are
-     * not the ones MySQL has ({@code utf8mb4_0900_bin}).
+     * not the ones MySQL has ({@code utf8mb4_0900_bin}). Before 11.x, no {@code UPDATE … RETURNING}: steps as on MySQL.
      */
-    MARIADB("mariadb", Upsert.ON_DUPLICATE_KEY);
+    MARIADB("mariadb", Steps.UPDATE_THEN_SELECT, "LOCK IN SHARE MODE", Upsert.ON_DUPLICATE_KEY);
+
+    /** How a conditional step on a family row learns the row it changed. */
+    enum Steps {
+        /** {@code UPDATE … RETURNING …}: one statement. */
+        RETURNING,
+        /** {@code SELECT … FROM FINAL TABLE (UPDATE …)}: one statement. */
+        FINAL_TABLE,
+        /** {@code UPDATE …}, then {@code SELECT …} by primary key. */
+        UPDATE_THEN_SELECT
+    }
 
     /** Statements shared by dialects. */
     private static final class Upsert {
@@ -39,10 +52,14 @@ public enum Dialect {
     }
 
     private final String schemaName;
+    private final Steps steps;
+    private final String lockingReadSuffix;
     private final String denyJtiSql;
 
-    Dialect(String schemaName, String denyJtiSql) {
+    Dialect(String schemaName, Steps steps, String lockingReadSuffix, String denyJtiSql) {
         this.schemaName = schemaName;
+        this.steps = steps;
+        this.lockingReadSuffix = lockingReadSuffix;
         this.denyJtiSql = denyJtiSql;
     }
 
@@ -54,14 +71,24 @@ public enum Dialect {
         return "dev/jeton/store/jdbc/schema-" + schemaName + ".sql";
     }
 
+    Steps steps() {
+        return steps;
+    }
+
+    /** Appended to a {@code SELECT} so that it waits for, and then sees, a write in flight on the same row. */
+    String lockingReadSuffix() {
+        return lockingReadSuffix;
+    }
+
     String denyJtiSql() {
         return denyJtiSql;
     }
 
     /**
-     * The dialect of a database, from its product name.
+     * The dialect of a database, from its product name (and, for a MariaDB server behind MySQL's driver, its version).
      *
      * @throws IllegalArgumentException for a database Jeton does not support
+     * @throws SQLException if the metadata cannot be read
      */
     public static Dialect detect(DatabaseMetaData metaData) throws SQLException {
         String product = metaData.getDatabaseProductName().toLowerCase(Locale.ROOT);

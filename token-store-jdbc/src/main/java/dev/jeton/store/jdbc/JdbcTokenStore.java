@@ -2,13 +2,13 @@ package dev.jeton.store.jdbc;
 
 import dev.jeton.RevocationReason;
 import dev.jeton.TokenStoreException;
-import dev.jeton.internal.Json;
-import dev.jeton.internal.Scopes;
+import dev.jeton.store.FamilyRecord;
+import dev.jeton.store.GraceWindow;
 import dev.jeton.store.RefreshFamily;
-import dev.jeton.store.RefreshTokenRecord;
-import dev.jeton.store.RotationResult;
-import dev.jeton.store.StoredToken;
-import dev.jeton.store.TokenState;
+import dev.jeton.store.Revocation;
+import dev.jeton.store.RevocationStatus;
+import dev.jeton.store.Rotation;
+import dev.jeton.store.StepResult;
 import dev.jeton.store.TokenStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,17 +17,23 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -43,35 +49,46 @@ import org.slf4j.LoggerFactory;
  *     .build();
  * }</pre>
  *
- * <p>Each operation is one transaction on one connection, committed or rolled back, and the connection is always
- * returned. Steps on a family are serialised by locking the family row first ({@code SELECT … FOR UPDATE}); a
- * rotation is that lock, a conditional {@code UPDATE} of the presented token that must change one row, the
- * {@code INSERT} of its successor, and the commit: four round trips. Serialisation failures and deadlocks
- * (SQLSTATE 40001, 40P01, MySQL 1213) are retried with a short randomised backoff; any other failure is a
- * {@link TokenStoreException} after a rollback, so nothing is half-written. A commit that fails without saying the
- * database rolled back (a connection lost after {@code COMMIT} was sent) may have committed: the store then locks the
- * family row on a fresh connection, without waiting, and looks for what the transaction wrote (for a rotation, the
- * successor's row). Found, the step returns as if the commit had answered; not found, a {@link TokenStoreException}
- * says nothing changed; when it cannot look, {@link TokenStoreException#outcomeUnknown()} is true.
+ * <p><b>One row per family</b> (one login), whatever the number of refreshes: its identity, its current generation
+ * and the hash of its current token, the grace window of its last rotation, its revocation; plus one row per denied
+ * access-token {@code jti}. Every step Jeton asks for (rotate, claim a grace use, slide, revoke) is <b>one conditional
+ * {@code UPDATE} of the family row by primary key</b>, applied or refused by the database as a whole, so steps on one
+ * family are serialised by its row lock and steps on different families never wait for each other. Lookups go by
+ * primary key, except the list of a subject's sessions (by the subject index).
  *
- * <p>Rows hold token hashes, never tokens; times are {@code BIGINT} epoch milliseconds. The DDL ships per dialect
- * as {@link Dialect#schemaResource()}. Text is compared exactly, case and trailing spaces included: the scripts use
- * {@code VARCHAR} (never the padding {@code CHAR}) and, on MySQL and MariaDB, no-pad binary collations; and every
- * lookup by a caller's text (hash, session id, subject, {@code jti}) checks the row's value again in Java, so that a
- * table created with another collation still answers exactly. Thread-safe.
+ * <p>Round trips: the store works in whatever commit mode the pool hands out and never switches it (on MySQL and
+ * MariaDB switching is a round trip of its own). In autocommit each statement is its own transaction; with autocommit
+ * off the store commits after its statements. A rotation that applies is one round trip on PostgreSQL
+ * ({@code UPDATE … RETURNING}) and H2 ({@code SELECT … FROM FINAL TABLE (UPDATE …)}), and two on MySQL and MariaDB
+ * ({@code UPDATE}, then a read of the row; a grace claim reads first and claims against the use count it read), each
+ * plus a {@code COMMIT} with autocommit off; a refused step adds a read of the row by primary key (for Jeton to
+ * classify) on PostgreSQL and H2.
+ *
+ * <p>Failures: serialisation failures and deadlocks (SQLSTATE 40001, 40P01, MySQL error 1213) are retried with a
+ * short randomised backoff. When a change may have reached the database but its answer was lost (a connection error,
+ * SQLSTATE class 08, after the statement or the {@code COMMIT} was sent), the store reads the row on a fresh
+ * connection with a locking read, which waits for a change still in flight on that row, and answers from it: the step
+ * applied, or it did not (a retryable {@link TokenStoreException} saying nothing changed, or the refusal the row
+ * shows), or, if that read fails too, a {@link TokenStoreException} saying the outcome is unknown. Any other failure
+ * is a {@link TokenStoreException} after a rollback: nothing changed.
+ *
+ * <p>Rows hold token hashes, never tokens; the family's claims are kept as the exact JSON text Jeton wrote, never
+ * parsed; times are {@code BIGINT} epoch milliseconds. Text is compared exactly, case and trailing spaces included:
+ * the scripts use {@code VARCHAR} and byte-wise, no-pad collations, and every lookup by a caller's text (session id,
+ * subject, {@code jti}) checks the row's value again in Java, so that a table created with another collation still
+ * answers exactly. The DDL ships per dialect as {@link Dialect#schemaResource()}. Thread-safe.
  */
 public final class JdbcTokenStore implements TokenStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,30}");
-    /** The most rows one purge transaction changes, so that its locks are held briefly. */
-    private static final int ROWS_PER_TRANSACTION = 100;
-    private static final String FAMILY_COLUMNS =
-            "f.id, f.subject, f.client_id, f.scopes, f.claims, f.created_at, f.expires_at, f.revoked_at, "
-                    + "f.revocation_reason";
-    private static final String TOKEN_COLUMNS =
-            "t.hash, t.family_id, t.parent_hash, t.state, t.issued_at, t.idle_expires_at, t.rotated_at, "
-                    + "t.successor_hash, t.sealed_successor, t.grace_until, t.grace_uses";
+    private static final String COLUMNS = "id, subject, client_id, scopes, claims_json, created_at, expires_at, "
+            + "generation, current_hash, idle_expires_at, previous_hash, sealed_successor, grace_until, grace_uses, "
+            + "revoked_at, revocation_reason";
+    /** {@link FamilyRecord#isUsableAt}: parameters now, now. */
+    private static final String USABLE = "revoked_at IS NULL AND expires_at > ? AND idle_expires_at > ?";
+    /** Keys per purge statement: each one is a short transaction. */
+    private static final int PURGE_CHUNK = 100;
 
     private final DataSource dataSource;
     private final Dialect dialect;
@@ -79,30 +96,17 @@ public final class JdbcTokenStore implements TokenStore {
     private final int maxAttempts;
 
     private final String insertFamily;
-    private final String insertToken;
-    private final String selectTokenWithFamily;
-    private final String lockFamily;
-    private final String lockFamilyNoWait;
-    private final String selectToken;
-    private final String rotateToken;
-    private final String slideToken;
-    private final String selectGrace;
-    private final String countGraceUse;
-    private final String revokeFamily;
-    private final String revokeTokens;
     private final String selectFamily;
+    private final String lockingSelectFamily;
+    private final String rotate;
+    private final String claimGrace;
+    private final String claimGraceAtCount;
+    private final String slide;
+    private final String revokeFamily;
     private final String liveFamilies;
     private final String denyJti;
-    private final String isDenied;
-    private final String expiredDenials;
-    private final String deleteDenial;
-    private final String passedSeals;
-    private final String dropSeal;
-    private final String expiredFamilies;
-    private final String lockExpiredFamily;
-    private final String familyTokens;
-    private final String deleteToken;
-    private final String deleteFamily;
+    private final String jtiStatus;
+    private final String familyAndJtiStatus;
 
     private JdbcTokenStore(DataSource dataSource, Dialect dialect, String prefix, int maxAttempts) {
         this.dataSource = dataSource;
@@ -110,56 +114,49 @@ public final class JdbcTokenStore implements TokenStore {
         this.prefix = prefix;
         this.maxAttempts = maxAttempts;
         insertFamily = sql("""
-                INSERT INTO ${prefix}family (id, subject, client_id, scopes, claims, created_at, expires_at,
-                    revoked_at, revocation_reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""");
-        insertToken = sql("""
-                INSERT INTO ${prefix}token (hash, family_id, parent_hash, state, issued_at, idle_expires_at,
-                    rotated_at, successor_hash, sealed_successor, grace_until, grace_uses)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
-        selectTokenWithFamily = sql("SELECT " + TOKEN_COLUMNS + ", " + FAMILY_COLUMNS
-                + " FROM ${prefix}token t JOIN ${prefix}family f ON f.id = t.family_id WHERE t.hash = ?");
-        lockFamily = sql("SELECT " + FAMILY_COLUMNS + " FROM ${prefix}family f WHERE f.id = ? FOR UPDATE");
-        lockFamilyNoWait = lockFamily + " NOWAIT";
-        selectToken = sql("SELECT " + TOKEN_COLUMNS + " FROM ${prefix}token t WHERE t.hash = ?");
-        rotateToken = sql("""
-                UPDATE ${prefix}token SET state = 'ROTATED', rotated_at = ?, successor_hash = ?,
-                    sealed_successor = ?, grace_until = ?, grace_uses = 0
-                WHERE hash = ? AND family_id = ? AND state = 'ACTIVE' AND idle_expires_at > ?""");
-        slideToken = sql("UPDATE ${prefix}token SET idle_expires_at = ? WHERE hash = ?");
-        selectGrace = sql("SELECT " + TOKEN_COLUMNS + ", s.state, s.idle_expires_at FROM ${prefix}token t"
-                + " LEFT JOIN ${prefix}token s ON s.hash = t.successor_hash WHERE t.hash = ?");
-        countGraceUse = sql("UPDATE ${prefix}token SET grace_uses = grace_uses + 1 WHERE hash = ?");
+                INSERT INTO ${prefix}family (id, subject, client_id, scopes, claims_json, created_at, expires_at,
+                    generation, current_hash, idle_expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)""");
+        selectFamily = sql("SELECT " + COLUMNS + " FROM ${prefix}family WHERE id = ?");
+        lockingSelectFamily = selectFamily + " " + dialect.lockingReadSuffix();
+        rotate = step("""
+                UPDATE ${prefix}family SET generation = generation + 1, current_hash = ?, idle_expires_at = ?,
+                    previous_hash = ?, sealed_successor = ?, grace_until = ?, grace_uses = 0
+                WHERE id = ? AND generation = ? AND current_hash = ? AND\s""" + USABLE);
+        claimGrace = step("""
+                UPDATE ${prefix}family SET grace_uses = grace_uses + 1
+                WHERE id = ? AND previous_hash = ? AND grace_until > ? AND grace_uses < ? AND\s""" + USABLE);
+        claimGraceAtCount = sql("""
+                UPDATE ${prefix}family SET grace_uses = grace_uses + 1
+                WHERE id = ? AND generation = ? AND previous_hash = ? AND grace_uses = ? AND grace_until > ? AND\s"""
+                + USABLE);
+        slide = step("""
+                UPDATE ${prefix}family SET idle_expires_at = ?
+                WHERE id = ? AND generation = ? AND current_hash = ? AND\s""" + USABLE);
         revokeFamily = sql("""
-                UPDATE ${prefix}family SET revoked_at = ?, revocation_reason = ?
+                UPDATE ${prefix}family SET revoked_at = ?, revocation_reason = ?, previous_hash = NULL,
+                    sealed_successor = NULL, grace_until = NULL, grace_uses = 0
                 WHERE id = ? AND revoked_at IS NULL""");
-        revokeTokens = sql("""
-                UPDATE ${prefix}token SET state = CASE WHEN state = 'ACTIVE' THEN 'REVOKED' ELSE state END,
-                    sealed_successor = NULL
-                WHERE family_id = ?""");
-        selectFamily = sql("SELECT " + FAMILY_COLUMNS + " FROM ${prefix}family f WHERE f.id = ?");
-        liveFamilies = sql("SELECT " + FAMILY_COLUMNS + " FROM ${prefix}family f"
-                + " WHERE f.subject = ? AND f.revoked_at IS NULL AND f.expires_at > ?");
+        liveFamilies = sql("SELECT " + COLUMNS + " FROM ${prefix}family"
+                + " WHERE subject = ? AND revoked_at IS NULL AND expires_at > ?");
         denyJti = sql(dialect.denyJtiSql());
-        isDenied = sql("SELECT jti FROM ${prefix}denied_jti WHERE jti = ? AND expires_at > ?");
-        // Purge: each selection is a range of one index, bounded by LIMIT and read without locks; each change is by
-        // primary key. No purge statement scans a table, so none locks rows a refresh needs (see purgeExpired).
-        expiredDenials = sql("SELECT jti FROM ${prefix}denied_jti WHERE expires_at <= ? ORDER BY expires_at LIMIT ?");
-        deleteDenial = sql("DELETE FROM ${prefix}denied_jti WHERE jti = ? AND expires_at <= ?");
-        passedSeals = sql("SELECT hash FROM ${prefix}token WHERE grace_until <= ? ORDER BY grace_until LIMIT ?");
-        // grace_until goes with the seal, so that the token_grace index holds only open or unswept grace windows.
-        dropSeal = sql("""
-                UPDATE ${prefix}token SET sealed_successor = NULL, grace_until = NULL
-                WHERE hash = ? AND grace_until <= ?""");
-        expiredFamilies = sql("SELECT id FROM ${prefix}family WHERE expires_at <= ? ORDER BY expires_at LIMIT ?");
-        lockExpiredFamily = sql("SELECT id FROM ${prefix}family WHERE id = ? AND expires_at <= ? FOR UPDATE");
-        familyTokens = sql("SELECT hash FROM ${prefix}token WHERE family_id = ? LIMIT ?");
-        deleteToken = sql("DELETE FROM ${prefix}token WHERE hash = ?");
-        deleteFamily = sql("DELETE FROM ${prefix}family WHERE id = ?");
+        jtiStatus = sql("SELECT 'j', jti, expires_at FROM ${prefix}denied_jti WHERE jti = ? AND expires_at > ?");
+        familyAndJtiStatus = sql("SELECT 'f', id, revoked_at FROM ${prefix}family WHERE id = ? UNION ALL ")
+                + jtiStatus;
     }
 
     private String sql(String template) {
         return template.replace("${prefix}", prefix);
+    }
+
+    /** A conditional {@code UPDATE} of one family row, in the form in which this dialect returns the row changed. */
+    private String step(String update) {
+        String sql = sql(update);
+        return switch (dialect.steps()) {
+            case RETURNING -> sql + "\nRETURNING " + COLUMNS;
+            case FINAL_TABLE -> "SELECT " + COLUMNS + " FROM FINAL TABLE (" + sql + ")";
+            case UPDATE_THEN_SELECT -> sql;
+        };
     }
 
     /** Starts a builder for a store on {@code dataSource}. */
@@ -217,456 +214,520 @@ public final class JdbcTokenStore implements TokenStore {
     }
 
     private void createSchema() {
-        inTransaction("creating the schema", c -> {
+        run("creating the schema", (c, attempt) -> {
             try (Statement statement = c.createStatement()) {
                 for (String ddl : schemaStatements(dialect, prefix)) {
+                    attempt.writing();
                     statement.execute(ddl);
+                    attempt.wrote(true);
                 }
             }
             return null;
-        });
-    }
-
-    @Override
-    public void createFamily(RefreshFamily family, RefreshTokenRecord firstToken) {
-        Objects.requireNonNull(family, "family");
-        Objects.requireNonNull(firstToken, "firstToken");
-        if (!firstToken.familyId().equals(family.id()) || firstToken.state() != TokenState.ACTIVE) {
-            throw new IllegalArgumentException("the first token must be ACTIVE and belong to the family");
-        }
-        inTransaction("creating family " + family.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(insertFamily)) {
-                ps.setString(1, family.id());
-                ps.setString(2, family.subject());
-                ps.setString(3, family.clientId());
-                ps.setString(4, Scopes.join(family.scopes()));
-                ps.setString(5, Json.writeString(family.claims()));
-                ps.setLong(6, family.createdAt().toEpochMilli());
-                ps.setLong(7, family.expiresAt().toEpochMilli());
-                setMillis(ps, 8, family.revokedAt());
-                ps.setString(9, family.revocationReason().map(Enum::name).orElse(null));
-                ps.executeUpdate();
-            }
-            insert(c, firstToken);
-            return null;
-        }, (c, attempted) -> checkedToken(c, family.id(), firstToken.hash()).isPresent());
-    }
-
-    private void insert(Connection c, RefreshTokenRecord t) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(insertToken)) {
-            ps.setString(1, t.hash());
-            ps.setString(2, t.familyId());
-            ps.setString(3, t.parentHash().orElse(null));
-            ps.setString(4, t.state().name());
-            ps.setLong(5, t.issuedAt().toEpochMilli());
-            ps.setLong(6, t.idleExpiresAt().toEpochMilli());
-            setMillis(ps, 7, t.rotatedAt());
-            ps.setString(8, t.successorHash().orElse(null));
-            ps.setString(9, t.sealedSuccessor().orElse(null));
-            setMillis(ps, 10, t.graceUntil());
-            ps.setInt(11, t.graceUses());
-            ps.executeUpdate();
-        }
-    }
-
-    @Override
-    public Optional<StoredToken> findToken(String tokenHash) {
-        Objects.requireNonNull(tokenHash, "tokenHash");
-        return read("looking up a refresh token", c -> {
-            try (PreparedStatement ps = c.prepareStatement(selectTokenWithFamily)) {
-                ps.setString(1, tokenHash);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        if (tokenHash.equals(rs.getString(1))) {
-                            return Optional.of(new StoredToken(token(rs, 1), family(rs, 12)));
-                        }
-                    }
-                    return Optional.empty();
-                }
-            }
-        });
-    }
-
-    @Override
-    public RotationResult rotate(String presentedHash, RefreshTokenRecord successor, Optional<String> sealedSuccessor,
-                                 Optional<Instant> graceUntil, Instant now) {
-        Objects.requireNonNull(successor, "successor");
-        if (sealedSuccessor.isPresent() != graceUntil.isPresent()) {
-            throw new IllegalArgumentException("sealedSuccessor and graceUntil go together");
-        }
-        String familyId = successor.familyId();
-        return inTransaction("rotating a refresh token of family " + familyId, c -> {
-            Optional<RefreshFamily> family = lockFamily(c, familyId);
-            if (family.isEmpty() || !family.get().isLiveAt(now)) {
-                return refused(c, presentedHash, family);
-            }
-            int claimed;
-            try (PreparedStatement ps = c.prepareStatement(rotateToken)) {
-                ps.setLong(1, now.toEpochMilli());
-                ps.setString(2, successor.hash());
-                ps.setString(3, sealedSuccessor.orElse(null));
-                setMillis(ps, 4, graceUntil);
-                ps.setString(5, presentedHash);
-                ps.setString(6, familyId);
-                ps.setLong(7, now.toEpochMilli());
-                claimed = ps.executeUpdate();
-            }
-            if (claimed != 1) {
-                return refused(c, presentedHash, family);
-            }
-            insert(c, successor);
-            return RotationResult.applied(new StoredToken(successor, family.get()));
-        }, (c, attempted) -> !attempted.applied() || checkedToken(c, familyId, successor.hash()).isPresent());
-    }
-
-    /** The presented token and its family as they stand, read under the family lock; for a refused step. */
-    private RotationResult refused(Connection c, String presentedHash, Optional<RefreshFamily> family)
-            throws SQLException {
-        Optional<RefreshTokenRecord> token = selectToken(c, presentedHash);
-        if (token.isEmpty() || family.isEmpty() || !token.get().familyId().equals(family.get().id())) {
-            return RotationResult.refused(Optional.empty());
-        }
-        return RotationResult.refused(Optional.of(new StoredToken(token.get(), family.get())));
-    }
-
-    private Optional<RefreshFamily> lockFamily(Connection c, String familyId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(lockFamily)) {
-            ps.setString(1, familyId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(family(rs, 1)) : Optional.empty();
-            }
-        }
-    }
-
-    private Optional<RefreshTokenRecord> selectToken(Connection c, String hash) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(selectToken)) {
-            ps.setString(1, hash);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(token(rs, 1)) : Optional.empty();
-            }
-        }
-    }
-
-    @Override
-    public Optional<RefreshTokenRecord> claimGrace(String familyId, String presentedHash, int maxUses, Instant now) {
-        return inTransaction("claiming the grace window of family " + familyId, c -> {
-            Optional<RefreshFamily> family = lockFamily(c, familyId);
-            if (family.isEmpty() || !family.get().isLiveAt(now)) {
-                return Optional.empty();
-            }
-            try (PreparedStatement ps = c.prepareStatement(selectGrace)) {
-                ps.setString(1, presentedHash);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    RefreshTokenRecord token = token(rs, 1);
-                    String successorState = rs.getString(12);
-                    long successorIdle = rs.getLong(13);
-                    boolean open = token.familyId().equals(familyId)
-                            && token.state() == TokenState.ROTATED && token.sealedSuccessor().isPresent()
-                            && token.graceUntil().isPresent() && now.isBefore(token.graceUntil().get())
-                            && token.graceUses() < maxUses
-                            && TokenState.ACTIVE.name().equals(successorState)
-                            && now.toEpochMilli() < successorIdle;
-                    if (!open) {
-                        return Optional.empty();
-                    }
-                    try (PreparedStatement count = c.prepareStatement(countGraceUse)) {
-                        count.setString(1, presentedHash);
-                        count.executeUpdate();
-                    }
-                    return Optional.of(token.withGraceUse());
-                }
-            }
-        }, (c, attempted) -> attempted.isEmpty() || checkedToken(c, familyId, presentedHash)
-                .filter(token -> token.graceUses() >= attempted.get().graceUses()).isPresent());
-    }
-
-    @Override
-    public RotationResult slide(String familyId, String presentedHash, Instant newIdleExpiresAt, Instant now) {
-        return inTransaction("sliding a refresh token of family " + familyId, c -> {
-            Optional<RefreshFamily> family = lockFamily(c, familyId);
-            if (family.isEmpty() || !family.get().isLiveAt(now)) {
-                return refused(c, presentedHash, family);
-            }
-            // Under the family lock the token cannot change, so a plain read decides.
-            Optional<RefreshTokenRecord> token = selectToken(c, presentedHash);
-            if (token.isEmpty() || !token.get().familyId().equals(familyId)) {
-                return RotationResult.refused(Optional.empty());
-            }
-            if (token.get().state() != TokenState.ACTIVE || token.get().isIdleExpiredAt(now)) {
-                return RotationResult.refused(Optional.of(new StoredToken(token.get(), family.get())));
-            }
-            try (PreparedStatement ps = c.prepareStatement(slideToken)) {
-                ps.setLong(1, newIdleExpiresAt.toEpochMilli());
-                ps.setString(2, presentedHash);
-                ps.executeUpdate();
-            }
-            return RotationResult.applied(new StoredToken(token.get().withIdleExpiry(newIdleExpiresAt),
-                    family.get()));
-        }, (c, attempted) -> !attempted.applied() || checkedToken(c, familyId, presentedHash)
-                .filter(token -> token.idleExpiresAt().toEpochMilli() >= newIdleExpiresAt.toEpochMilli())
-                .isPresent());
-    }
-
-    @Override
-    public boolean revokeFamily(String familyId, RevocationReason reason, Instant now) {
-        Objects.requireNonNull(reason, "reason");
-        return inTransaction("revoking family " + familyId, c -> {
-            int revoked;
-            try (PreparedStatement ps = c.prepareStatement(revokeFamily)) {
-                ps.setLong(1, now.toEpochMilli());
-                ps.setString(2, reason.name());
-                ps.setString(3, familyId);
-                revoked = ps.executeUpdate();
-            }
-            if (revoked == 0) {
-                return false;
-            }
-            try (PreparedStatement ps = c.prepareStatement(revokeTokens)) {
-                ps.setString(1, familyId);
-                ps.executeUpdate();
-            }
-            return true;
-        }, (c, attempted) -> !attempted || checkedFamily(c, familyId)
-                .filter(family -> family.revokedAt().map(Instant::toEpochMilli).equals(Optional.of(now.toEpochMilli()))
-                        && family.revocationReason().equals(Optional.of(reason)))
-                .isPresent());
-    }
-
-    /** For a {@link Check}: the family, locked without waiting. */
-    private Optional<RefreshFamily> checkedFamily(Connection c, String familyId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(lockFamilyNoWait)) {
-            ps.setString(1, familyId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(family(rs, 1)) : Optional.empty();
-            }
-        }
-    }
-
-    /** For a {@link Check}: a token of the family, read once the family is locked without waiting. */
-    private Optional<RefreshTokenRecord> checkedToken(Connection c, String familyId, String hash) throws SQLException {
-        checkedFamily(c, familyId);
-        return selectToken(c, hash).filter(token -> token.familyId().equals(familyId));
-    }
-
-    @Override
-    public Optional<RefreshFamily> findFamily(String familyId) {
-        Objects.requireNonNull(familyId, "familyId");
-        return read("looking up family " + familyId, c -> {
-            try (PreparedStatement ps = c.prepareStatement(selectFamily)) {
-                ps.setString(1, familyId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        if (familyId.equals(rs.getString(1))) {
-                            return Optional.of(family(rs, 1));
-                        }
-                    }
-                    return Optional.empty();
-                }
-            }
-        });
-    }
-
-    @Override
-    public List<RefreshFamily> liveFamilies(String subject, Instant now) {
-        Objects.requireNonNull(subject, "subject");
-        return read("listing live families", c -> {
-            try (PreparedStatement ps = c.prepareStatement(liveFamilies)) {
-                ps.setString(1, subject);
-                ps.setLong(2, now.toEpochMilli());
-                try (ResultSet rs = ps.executeQuery()) {
-                    List<RefreshFamily> families = new ArrayList<>();
-                    while (rs.next()) {
-                        if (subject.equals(rs.getString(2))) {
-                            families.add(family(rs, 1));
-                        }
-                    }
-                    return families;
-                }
-            }
-        });
-    }
-
-    @Override
-    public void revokeAccessToken(String jti, Instant expiresAt) {
-        Objects.requireNonNull(jti, "jti");
-        inTransaction("denying access token " + jti, c -> {
-            try (PreparedStatement ps = c.prepareStatement(denyJti)) {
-                ps.setString(1, jti);
-                ps.setLong(2, expiresAt.toEpochMilli());
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public boolean isAccessTokenRevoked(String jti, Instant now) {
-        Objects.requireNonNull(jti, "jti");
-        return read("checking access token " + jti, c -> {
-            try (PreparedStatement ps = c.prepareStatement(isDenied)) {
-                ps.setString(1, jti);
-                ps.setLong(2, now.toEpochMilli());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        if (jti.equals(rs.getString(1))) {
-                            return true;
-                        }
-                    }
-                    return false;
-                }
-            }
+        }, failed -> {
+            throw new TokenStoreException("creating the schema failed (SQLState " + failed.getSQLState()
+                    + ") after some of its statements ran; running the script again is safe", failed);
         });
     }
 
     /**
      * {@inheritDoc}
      *
-     * <p>Never blocks a refresh: every statement is bounded by an index and a batch size, and each batch is its own
-     * short transaction. A batch selects keys from one index range with {@code LIMIT}, without locking, then changes
-     * rows by primary key; an expired family is locked by primary key before its tokens go, the order every other
-     * step takes. So no statement scans a table, and none holds a lock on a row or gap a rotation needs (under
-     * MariaDB's REPEATABLE READ, a scanning {@code UPDATE} locked every row of the token table and deadlocked with
-     * rotations). The count returned includes the sealed successors dropped.
+     * @throws IllegalArgumentException if the record is not a new family (generation 0, no grace window, not revoked)
+     * @throws IllegalStateException if a family with this id exists
+     * @throws TokenStoreException if the database fails; nothing was stored unless the message says the outcome is
+     *     unknown
+     */
+    @Override
+    public void createFamily(FamilyRecord first) {
+        Objects.requireNonNull(first, "first");
+        if (first.generation() != 0 || first.grace().isPresent() || first.revocation().isPresent()) {
+            throw new IllegalArgumentException("a new family starts at generation 0, without grace or revocation");
+        }
+        RefreshFamily family = first.family();
+        String what = "creating family " + family.id();
+        run(what, (c, attempt) -> {
+            attempt.writing();
+            try (PreparedStatement ps = c.prepareStatement(insertFamily)) {
+                ps.setString(1, family.id());
+                ps.setString(2, family.subject());
+                ps.setString(3, family.clientId());
+                ps.setString(4, String.join(" ", family.scopes()));
+                ps.setString(5, family.claimsJson());
+                ps.setLong(6, family.createdAt().toEpochMilli());
+                ps.setLong(7, family.expiresAt().toEpochMilli());
+                ps.setString(8, first.currentHash());
+                ps.setLong(9, first.idleExpiresAt().toEpochMilli());
+                attempt.wrote(ps.executeUpdate() == 1);
+            }
+            return null;
+        }, lost -> {
+            Optional<FamilyRecord> read = recheck(what, family.id(), lost);
+            if (read.isEmpty()) {
+                throw nothingChanged(what, lost);
+            }
+            if (read.get().generation() == 0 && read.get().currentHash().equals(first.currentHash())) {
+                LOG.info("{}: the connection was lost (SQLState {}), the family is there", what, lost.getSQLState());
+                return null;
+            }
+            throw unknown(what, lost, null);
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws TokenStoreException if the database fails or the row cannot be read
+     */
+    @Override
+    public Optional<FamilyRecord> findFamily(String familyId) {
+        Objects.requireNonNull(familyId, "familyId");
+        return run("looking up family " + familyId, (c, attempt) -> select(c, selectFamily, familyId), null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws TokenStoreException if the database fails; nothing changed unless the message says the outcome is
+     *     unknown
+     */
+    @Override
+    public StepResult rotate(Rotation rotation) {
+        Objects.requireNonNull(rotation, "rotation");
+        long presented = rotation.presentedGeneration();
+        Optional<GraceWindow> grace = rotation.grace().map(g -> new GraceWindow(g.previousHash(),
+                g.sealedSuccessor(), toMillis(g.until()), 0));
+        Instant idle = toMillis(rotation.successorIdleExpiresAt());
+        Instant now = rotation.now();
+        return step(new Step("rotating family " + rotation.familyId(), rotation.familyId(), rotate, ps -> {
+            ps.setString(1, rotation.successorHash());
+            ps.setLong(2, idle.toEpochMilli());
+            ps.setString(3, grace.map(GraceWindow::previousHash).orElse(null));
+            ps.setString(4, grace.map(GraceWindow::sealedSuccessor).orElse(null));
+            setMillis(ps, 5, grace.map(GraceWindow::until));
+            ps.setString(6, rotation.familyId());
+            ps.setLong(7, presented);
+            ps.setString(8, rotation.presentedHash());
+            setUsable(ps, 9, now);
+        }, r -> r.acceptsCurrent(presented, rotation.presentedHash(), now),
+                r -> new FamilyRecord(r.family(), presented + 1, rotation.successorHash(), idle, grace,
+                        Optional.empty()), r -> {
+            if (r.generation() == presented + 1 && r.currentHash().equals(rotation.successorHash())) {
+                return Outcome.APPLIED;
+            }
+            // Only this rotation leads from the presented token to its successor: up to one generation further, the
+            // row shows that it did not apply (or could not have); beyond, a later rotation hides what happened.
+            return r.generation() <= presented + 1 ? Outcome.NOT_APPLIED : Outcome.UNKNOWN;
+        }));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>When the answer to a claim is lost and the row shows the window used at least once, the claim is taken as
+     * applied: the window may then hand out its successor once more than {@code maxUses}.
+     *
+     * @throws TokenStoreException if the database fails; nothing changed unless the message says the outcome is
+     *     unknown
+     */
+    @Override
+    public StepResult claimGrace(String familyId, String previousHash, int maxUses, Instant now) {
+        Objects.requireNonNull(familyId, "familyId");
+        Objects.requireNonNull(previousHash, "previousHash");
+        Objects.requireNonNull(now, "now");
+        Step step = new Step("claiming the grace window of family " + familyId, familyId, claimGrace, ps -> {
+            ps.setString(1, familyId);
+            ps.setString(2, previousHash);
+            ps.setLong(3, now.toEpochMilli());
+            ps.setInt(4, maxUses);
+            setUsable(ps, 5, now);
+        }, r -> r.acceptsGraceClaim(previousHash, maxUses, now), UnaryOperator.identity(), r -> {
+            Optional<GraceWindow> window = r.grace().filter(g -> g.previousHash().equals(previousHash));
+            if (window.isEmpty()) {
+                return Outcome.UNKNOWN;
+            }
+            return window.get().uses() > 0 ? Outcome.APPLIED : Outcome.NOT_APPLIED;
+        });
+        return dialect.steps() == Dialect.Steps.UPDATE_THEN_SELECT ? claimAgainstTheCountRead(step, now)
+                : step(step);
+    }
+
+    /**
+     * A grace claim where the database cannot return the row it changed: read the row, and claim the next use only
+     * if the count is still the one read, so the record after the claim is exactly the one read with one more use.
+     * A claim that loses to another step on the row reads again; each such round follows another step's success, so
+     * the rounds end.
+     */
+    private StepResult claimAgainstTheCountRead(Step step, Instant now) {
+        while (true) {
+            Optional<StepResult> result = run(step.what, (c, attempt) -> {
+                Optional<FamilyRecord> read = select(c, selectFamily, step.familyId);
+                if (read.isEmpty() || !step.accepts.test(read.get())) {
+                    return Optional.of(StepResult.refused(read));
+                }
+                FamilyRecord before = read.get();
+                GraceWindow window = before.grace().orElseThrow();
+                attempt.writing();
+                try (PreparedStatement ps = c.prepareStatement(claimGraceAtCount)) {
+                    ps.setString(1, step.familyId);
+                    ps.setLong(2, before.generation());
+                    ps.setString(3, window.previousHash());
+                    ps.setInt(4, window.uses());
+                    ps.setLong(5, now.toEpochMilli());
+                    setUsable(ps, 6, now);
+                    boolean claimed = ps.executeUpdate() == 1;
+                    attempt.wrote(claimed);
+                    return claimed ? Optional.of(StepResult.applied(before.graceUsed())) : Optional.empty();
+                }
+            }, lost -> Optional.of(resolve(step, lost)));
+            if (result.isPresent()) {
+                return result.get();
+            }
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws TokenStoreException if the database fails; nothing changed unless the message says the outcome is
+     *     unknown
+     */
+    @Override
+    public StepResult slide(String familyId, long generation, String currentHash, Instant newIdleExpiresAt,
+                            Instant now) {
+        Objects.requireNonNull(familyId, "familyId");
+        Objects.requireNonNull(currentHash, "currentHash");
+        Objects.requireNonNull(newIdleExpiresAt, "newIdleExpiresAt");
+        Objects.requireNonNull(now, "now");
+        Instant idle = toMillis(newIdleExpiresAt);
+        return step(new Step("sliding family " + familyId, familyId, slide, ps -> {
+            ps.setLong(1, idle.toEpochMilli());
+            ps.setString(2, familyId);
+            ps.setLong(3, generation);
+            ps.setString(4, currentHash);
+            setUsable(ps, 5, now);
+        }, r -> r.acceptsCurrent(generation, currentHash, now),
+                r -> new FamilyRecord(r.family(), generation, currentHash, idle, r.grace(), Optional.empty()), r -> {
+            if (r.generation() != generation || !r.currentHash().equals(currentHash)) {
+                return Outcome.UNKNOWN;
+            }
+            return r.idleExpiresAt().equals(idle) ? Outcome.APPLIED : Outcome.NOT_APPLIED;
+        }));
+    }
+
+    /** An instant as the database keeps it: whole epoch milliseconds. */
+    private static Instant toMillis(Instant instant) {
+        return Instant.ofEpochMilli(instant.toEpochMilli());
+    }
+
+    /** What a row read after a lost answer says of a step. */
+    private enum Outcome { APPLIED, NOT_APPLIED, UNKNOWN }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * One conditional step on a family row.
+     *
+     * @param accepts whether the step would apply to a record (nothing changed yet)
+     * @param after the record right after the step, from any later read of the row (whose family never changes):
+     *     exact for a rotation or a slide, which set every value that can change; the row as read for a claim
+     * @param outcome what a record read after a lost answer says of the step
+     */
+    private record Step(String what, String familyId, String sql, Binder binder, Predicate<FamilyRecord> accepts,
+                        UnaryOperator<FamilyRecord> after, Function<FamilyRecord, Outcome> outcome) {
+    }
+
+    private StepResult step(Step step) {
+        return run(step.what, (c, attempt) -> {
+            attempt.writing();
+            if (dialect.steps() == Dialect.Steps.UPDATE_THEN_SELECT) {
+                int changed;
+                try (PreparedStatement ps = c.prepareStatement(step.sql)) {
+                    step.binder.bind(ps);
+                    changed = ps.executeUpdate();
+                }
+                attempt.wrote(changed == 1);
+                // In autocommit another step may follow this one before the read: the read gives the family, the
+                // step itself the rest. A row changed and then gone was purged meanwhile: to the caller it is gone.
+                Optional<FamilyRecord> read = select(c, selectFamily, step.familyId);
+                return changed == 1 && read.isPresent() ? StepResult.applied(step.after.apply(read.get()))
+                        : StepResult.refused(read);
+            }
+            Optional<FamilyRecord> after;
+            try (PreparedStatement ps = c.prepareStatement(step.sql)) {
+                step.binder.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    after = rs.next() ? Optional.of(record(rs)) : Optional.empty();
+                }
+            }
+            attempt.wrote(after.isPresent());
+            return after.isPresent() ? StepResult.applied(after.get())
+                    : StepResult.refused(select(c, selectFamily, step.familyId));
+        }, lost -> resolve(step, lost));
+    }
+
+    /** Settles a step whose answer was lost, from the row read again (see the class comment). */
+    private StepResult resolve(Step step, SQLException lost) {
+        Optional<FamilyRecord> read = recheck(step.what, step.familyId, lost);
+        Outcome outcome = read.map(step.outcome).orElse(Outcome.NOT_APPLIED);
+        if (outcome == Outcome.APPLIED) {
+            LOG.info("{}: the connection was lost (SQLState {}); the step had applied", step.what,
+                    lost.getSQLState());
+            return StepResult.applied(step.after.apply(read.get()));
+        }
+        if (outcome == Outcome.UNKNOWN) {
+            throw unknown(step.what, lost, null);
+        }
+        if (read.isPresent() && step.accepts.test(read.get())) {
+            throw nothingChanged(step.what, lost);
+        }
+        return StepResult.refused(read);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws TokenStoreException if the database fails; nothing changed unless the message says the outcome is
+     *     unknown
+     */
+    @Override
+    public boolean revokeFamily(String familyId, RevocationReason reason, Instant now) {
+        Objects.requireNonNull(familyId, "familyId");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(now, "now");
+        String what = "revoking family " + familyId;
+        return run(what, (c, attempt) -> {
+            attempt.writing();
+            try (PreparedStatement ps = c.prepareStatement(revokeFamily)) {
+                ps.setLong(1, now.toEpochMilli());
+                ps.setString(2, reason.name());
+                ps.setString(3, familyId);
+                boolean revoked = ps.executeUpdate() == 1;
+                attempt.wrote(revoked);
+                return revoked;
+            }
+        }, lost -> {
+            Optional<FamilyRecord> read = recheck(what, familyId, lost);
+            if (read.isEmpty()) {
+                return false;
+            }
+            Optional<Revocation> revocation = read.get().revocation();
+            if (revocation.isEmpty()) {
+                throw nothingChanged(what, lost);
+            }
+            return revocation.get().reason() == reason
+                    && revocation.get().at().toEpochMilli() == now.toEpochMilli();
+        });
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws TokenStoreException if the database fails
+     */
+    @Override
+    public List<FamilyRecord> liveFamilies(String subject, Instant now) {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(now, "now");
+        return run("listing live families", (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement(liveFamilies)) {
+                ps.setString(1, subject);
+                ps.setLong(2, now.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<FamilyRecord> families = new ArrayList<>();
+                    while (rs.next()) {
+                        if (subject.equals(rs.getString(2))) {
+                            families.add(record(rs));
+                        }
+                    }
+                    return families;
+                }
+            }
+        }, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws TokenStoreException if the database fails; denying again is safe
+     */
+    @Override
+    public void revokeAccessToken(String jti, Instant expiresAt) {
+        Objects.requireNonNull(jti, "jti");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        String what = "denying access token " + jti;
+        Work<Void> deny = (c, attempt) -> {
+            attempt.writing();
+            try (PreparedStatement ps = c.prepareStatement(denyJti)) {
+                ps.setString(1, jti);
+                ps.setLong(2, expiresAt.toEpochMilli());
+                ps.executeUpdate();
+            }
+            attempt.wrote(true);
+            return null;
+        };
+        // Idempotent: a lost answer is settled by denying again on a fresh connection.
+        run(what, deny, lost -> run(what, deny, again -> {
+            throw unknown(what, lost, again);
+        }));
+    }
+
+    /**
+     * {@inheritDoc} One statement answers both.
+     *
+     * @throws TokenStoreException if the database fails
+     */
+    @Override
+    public RevocationStatus revocationStatus(Optional<String> familyId, String jti, Instant now) {
+        Objects.requireNonNull(familyId, "familyId");
+        Objects.requireNonNull(jti, "jti");
+        Objects.requireNonNull(now, "now");
+        return run("checking the revocation of access token " + jti, (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement(familyId.isPresent() ? familyAndJtiStatus : jtiStatus)) {
+                int i = 1;
+                if (familyId.isPresent()) {
+                    ps.setString(i++, familyId.get());
+                }
+                ps.setString(i++, jti);
+                ps.setLong(i, now.toEpochMilli());
+                boolean familyLive = false;
+                boolean jtiDenied = false;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String kind = rs.getString(1);
+                        String key = rs.getString(2);
+                        rs.getLong(3);
+                        boolean isNull = rs.wasNull();
+                        if (kind.equals("f") && key.equals(familyId.orElse(null))) {
+                            familyLive = isNull;
+                        } else if (kind.equals("j") && key.equals(jti)) {
+                            jtiDenied = true;
+                        }
+                    }
+                }
+                return new RevocationStatus(familyId.isPresent() && !familyLive, jtiDenied);
+            }
+        }, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each kind of row is found by its index ({@code expires_at}, {@code grace_until}) with a plain read, which
+     * locks nothing, then changed by primary key, {@value #PURGE_CHUNK} rows per statement, each statement its own
+     * short transaction that re-checks the condition: so a purge never holds locks on rows it does not change, and
+     * never holds any for long (on MySQL and MariaDB under REPEATABLE READ, a range {@code DELETE} or {@code UPDATE}
+     * would lock every row and gap it scans).
+     *
+     * @throws TokenStoreException if the database fails (earlier batches stay done; purging again is safe)
      */
     @Override
     public int purgeExpired(Instant now, int maxRows) {
+        Objects.requireNonNull(now, "now");
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be positive");
         }
         long millis = now.toEpochMilli();
-        int done = byKeys("purging expired access-token denials", expiredDenials, deleteDenial, millis, maxRows);
-        done += byKeys("dropping passed sealed successors", passedSeals, dropSeal, millis, maxRows - done);
-        int families = maxRows - done;
-        if (families > 0) {
-            for (String id : read("finding expired families", c -> ids(c, expiredFamilies, millis, families))) {
-                int budget = maxRows - done;
-                if (budget <= 0) {
-                    break;
-                }
-                done += inTransaction("purging expired family " + id, c -> purgeFamily(c, id, millis, budget));
-            }
+        int changed = purge("purging expired access-token denials",
+                "SELECT jti FROM ${prefix}denied_jti WHERE expires_at <= ? ORDER BY expires_at LIMIT ?",
+                "DELETE FROM ${prefix}denied_jti WHERE expires_at <= ? AND jti IN ", millis, maxRows);
+        if (changed < maxRows) {
+            changed += purge("purging expired families",
+                    "SELECT id FROM ${prefix}family WHERE expires_at <= ? ORDER BY expires_at LIMIT ?",
+                    "DELETE FROM ${prefix}family WHERE expires_at <= ? AND id IN ", millis, maxRows - changed);
         }
-        return done;
+        if (changed < maxRows) {
+            changed += purge("dropping passed grace windows",
+                    "SELECT id FROM ${prefix}family WHERE grace_until <= ? ORDER BY grace_until LIMIT ?",
+                    """
+                    UPDATE ${prefix}family SET previous_hash = NULL, sealed_successor = NULL, grace_until = NULL,
+                        grace_uses = 0
+                    WHERE grace_until <= ? AND id IN\s""", millis, maxRows - changed);
+        }
+        return changed;
     }
 
-    /**
-     * Up to {@code limit} rows, in transactions of at most {@link #ROWS_PER_TRANSACTION}: each selects keys with
-     * {@code select} (millis, limit) and applies {@code change} (key, millis) to each.
-     */
-    private int byKeys(String what, String select, String change, long millis, int limit) {
-        int done = 0;
-        while (done < limit) {
-            int batch = Math.min(ROWS_PER_TRANSACTION, limit - done);
-            Batch result = inTransaction(what, c -> {
-                List<String> keys = ids(c, select, millis, batch);
-                return new Batch(keys.size(), executeByKeys(c, change, keys, millis));
+    private int purge(String what, String select, String change, long millis, int limit) {
+        List<String> keys = run(what, (c, attempt) -> {
+            try (PreparedStatement ps = c.prepareStatement(sql(select))) {
+                ps.setLong(1, millis);
+                ps.setInt(2, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    List<String> found = new ArrayList<>();
+                    while (rs.next()) {
+                        found.add(rs.getString(1));
+                    }
+                    return found;
+                }
+            }
+        }, null);
+        int changed = 0;
+        for (int from = 0; from < keys.size(); from += PURGE_CHUNK) {
+            List<String> chunk = keys.subList(from, Math.min(keys.size(), from + PURGE_CHUNK));
+            String sql = sql(change) + "(" + "?, ".repeat(chunk.size() - 1) + "?)";
+            changed += run(what, (c, attempt) -> {
+                attempt.writing();
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setLong(1, millis);
+                    for (int i = 0; i < chunk.size(); i++) {
+                        ps.setString(i + 2, chunk.get(i));
+                    }
+                    int n = ps.executeUpdate();
+                    attempt.wrote(n > 0);
+                    return n;
+                }
+            }, lost -> {
+                throw new TokenStoreException(what + " lost its connection (SQLState " + lost.getSQLState()
+                        + ") after a batch was sent: some rows may be gone; purging again is safe", lost);
             });
-            done += result.changed();
-            if (result.selected() < batch) {
-                break;
-            }
         }
-        return done;
+        return changed;
     }
 
-    /** How many keys a purge batch selected, and how many rows it changed. */
-    private record Batch(int selected, int changed) {
-    }
-
-    /** Deletes up to {@code budget} tokens of an expired family, and the family once it has none left. */
-    private int purgeFamily(Connection c, String id, long millis, int budget) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(lockExpiredFamily)) {
-            ps.setString(1, id);
-            ps.setLong(2, millis);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return 0;
-                }
-            }
-        }
-        List<String> tokens;
-        try (PreparedStatement ps = c.prepareStatement(familyTokens)) {
-            ps.setString(1, id);
-            ps.setInt(2, budget);
-            try (ResultSet rs = ps.executeQuery()) {
-                tokens = new ArrayList<>();
-                while (rs.next()) {
-                    tokens.add(rs.getString(1));
-                }
-            }
-        }
-        int deleted = executeByKeys(c, deleteToken, tokens, null);
-        if (tokens.size() < budget) {
-            try (PreparedStatement ps = c.prepareStatement(deleteFamily)) {
-                ps.setString(1, id);
-                deleted += ps.executeUpdate();
-            }
-        }
-        return deleted;
-    }
-
-    /**
-     * Runs {@code sql} once per key as one JDBC batch, keys in ascending order (the order of the primary key and of
-     * the family index, so two transactions changing the same rows lock them in the same order). {@code millis}, when
-     * given, is bound second.
-     */
-    private static int executeByKeys(Connection c, String sql, List<String> keys, Long millis) throws SQLException {
-        if (keys.isEmpty()) {
-            return 0;
-        }
-        List<String> sorted = new ArrayList<>(keys);
-        Collections.sort(sorted);
+    /** The family row with exactly this id (the collation aside), read with {@code sql}. */
+    private static Optional<FamilyRecord> select(Connection c, String sql, String familyId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (String key : sorted) {
-                ps.setString(1, key);
-                if (millis != null) {
-                    ps.setLong(2, millis);
-                }
-                ps.addBatch();
-            }
-            int changed = 0;
-            for (int count : ps.executeBatch()) {
-                // A driver may answer SUCCESS_NO_INFO for a statement it ran: counted as one row, so that the caller
-                // calls again rather than stopping early.
-                changed += count == Statement.SUCCESS_NO_INFO ? 1 : Math.max(count, 0);
-            }
-            return changed;
-        }
-    }
-
-    private static List<String> ids(Connection c, String sql, long millis, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, millis);
-            ps.setInt(2, limit);
+            ps.setString(1, familyId);
             try (ResultSet rs = ps.executeQuery()) {
-                List<String> ids = new ArrayList<>();
                 while (rs.next()) {
-                    ids.add(rs.getString(1));
+                    if (familyId.equals(rs.getString(1))) {
+                        return Optional.of(record(rs));
+                    }
                 }
-                return ids;
+                return Optional.empty();
             }
         }
     }
 
-    private static RefreshTokenRecord token(ResultSet rs, int i) throws SQLException {
-        return new RefreshTokenRecord(rs.getString(i), rs.getString(i + 1), Optional.ofNullable(rs.getString(i + 2)),
-                TokenState.valueOf(rs.getString(i + 3)), Instant.ofEpochMilli(rs.getLong(i + 4)),
-                Instant.ofEpochMilli(rs.getLong(i + 5)), millis(rs, i + 6), Optional.ofNullable(rs.getString(i + 7)),
-                Optional.ofNullable(rs.getString(i + 8)), millis(rs, i + 9), rs.getInt(i + 10));
-    }
-
-    private static RefreshFamily family(ResultSet rs, int i) throws SQLException {
-        String scopes = rs.getString(i + 3);
-        Optional<Instant> revokedAt = millis(rs, i + 7);
-        String reason = rs.getString(i + 8);
-        return new RefreshFamily(rs.getString(i), rs.getString(i + 1), rs.getString(i + 2), Scopes.parse(scopes),
-                Json.parseObject(rs.getString(i + 4).getBytes(StandardCharsets.UTF_8)),
-                Instant.ofEpochMilli(rs.getLong(i + 5)), Instant.ofEpochMilli(rs.getLong(i + 6)), revokedAt,
-                revokedAt.isPresent() && reason != null ? Optional.of(RevocationReason.valueOf(reason))
-                        : Optional.empty());
+    /** A row of {@link #COLUMNS}. */
+    private static FamilyRecord record(ResultSet rs) throws SQLException {
+        String id = rs.getString(1);
+        String scopes = rs.getString(4);
+        Set<String> scopeSet = scopes.isEmpty() ? Set.of() : new LinkedHashSet<>(Arrays.asList(scopes.split(" ")));
+        RefreshFamily family = new RefreshFamily(id, rs.getString(2), rs.getString(3), scopeSet, rs.getString(5),
+                Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)));
+        long generation = rs.getLong(8);
+        String currentHash = rs.getString(9);
+        Instant idleExpiresAt = Instant.ofEpochMilli(rs.getLong(10));
+        String previousHash = rs.getString(11);
+        String sealed = rs.getString(12);
+        Optional<Instant> graceUntil = millis(rs, 13);
+        int graceUses = rs.getInt(14);
+        Optional<Instant> revokedAt = millis(rs, 15);
+        String reason = rs.getString(16);
+        Optional<GraceWindow> grace = previousHash != null && sealed != null && graceUntil.isPresent()
+                ? Optional.of(new GraceWindow(previousHash, sealed, graceUntil.get(), graceUses)) : Optional.empty();
+        Optional<Revocation> revocation = Optional.empty();
+        if (revokedAt.isPresent()) {
+            try {
+                revocation = Optional.of(new Revocation(revokedAt.get(), RevocationReason.valueOf(reason)));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new TokenStoreException("family " + id + " has an unknown revocation reason", e);
+            }
+        }
+        return new FamilyRecord(family, generation, currentHash, idleExpiresAt, grace, revocation);
     }
 
     private static Optional<Instant> millis(ResultSet rs, int column) throws SQLException {
@@ -682,63 +743,100 @@ public final class JdbcTokenStore implements TokenStore {
         }
     }
 
+    /** The two parameters of {@link #USABLE}. */
+    private static void setUsable(PreparedStatement ps, int index, Instant now) throws SQLException {
+        ps.setLong(index, now.toEpochMilli());
+        ps.setLong(index + 1, now.toEpochMilli());
+    }
+
+    /**
+     * The family read again after a lost answer, on a fresh connection, with a locking read: it waits for a change
+     * still in flight on the row and then sees the last one committed.
+     */
+    private Optional<FamilyRecord> recheck(String what, String familyId, SQLException lost) {
+        try {
+            return run(what + ": checking the outcome", (c, attempt) -> select(c, lockingSelectFamily, familyId),
+                    null);
+        } catch (TokenStoreException e) {
+            throw unknown(what, lost, e);
+        }
+    }
+
+    private static TokenStoreException nothingChanged(String what, SQLException lost) {
+        return new TokenStoreException(what + " lost its connection (SQLState " + lost.getSQLState()
+                + ") before it applied: nothing changed", lost);
+    }
+
+    private static TokenStoreException unknown(String what, SQLException lost, Exception check) {
+        LOG.warn("{}: the connection was lost (SQLState {}) after the change was sent; the outcome is unknown", what,
+                lost.getSQLState());
+        TokenStoreException e = TokenStoreException.withUnknownOutcome(what + " lost its connection (SQLState "
+                + lost.getSQLState()
+                + ") after the change was sent, and "
+                + (check == null ? "the row does not tell whether it applied" : "checking on a fresh connection failed")
+                + ": the outcome is unknown", lost);
+        if (check != null) {
+            e.addSuppressed(check);
+        }
+        return e;
+    }
+
+    /** What one attempt has sent: whether a change may have reached the database, and whether one did. */
+    private static final class Attempt {
+        final boolean autoCommit;
+        boolean writes;
+        boolean mayHaveApplied;
+        boolean applied;
+
+        Attempt(boolean autoCommit) {
+            this.autoCommit = autoCommit;
+        }
+
+        /** Before a statement that changes rows: in autocommit, it is durable the moment the server runs it. */
+        void writing() {
+            writes = true;
+            mayHaveApplied |= autoCommit;
+        }
+
+        /** After it, with whether it changed anything. */
+        void wrote(boolean changed) {
+            if (autoCommit) {
+                applied |= changed;
+                mayHaveApplied = applied;
+            }
+        }
+    }
+
     @FunctionalInterface
     private interface Work<T> {
-        T run(Connection connection) throws SQLException;
+        T run(Connection connection, Attempt attempt) throws SQLException;
     }
 
-    /** A read: one statement, in whatever commit mode the pool hands out (ended if the pool turned autocommit off). */
-    private <T> T read(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            T result = work.run(c);
-            if (!c.getAutoCommit()) {
-                c.commit();
-            }
-            return result;
-        } catch (SQLException e) {
-            throw new TokenStoreException(what + " failed (SQLState " + e.getSQLState() + ")", e);
-        }
-    }
-
-    /**
-     * Decides, on a fresh connection, whether a transaction whose commit got no answer took effect. It locks the
-     * family row without waiting before it reads: a transaction still committing holds that lock, and is not taken for
-     * one that failed.
-     */
+    /** Settles a lost answer (see the class comment): returns the outcome, or throws a {@link TokenStoreException}. */
     @FunctionalInterface
-    private interface Check<T> {
-        /** Whether what {@code attempted} wrote is in the database; true as well when it wrote nothing. */
-        boolean tookEffect(Connection connection, T attempted) throws SQLException;
+    private interface Resolver<T> {
+        T resolve(SQLException lost);
     }
 
-    /** The commit failed without saying that the database rolled back; carries what the transaction returned. */
-    private static final class CommitFailed extends SQLException {
-        private final transient Object attempted;
+    /** A connection error after something that may have changed the database was sent. */
+    private static final class LostAnswer extends Exception {
+        private static final long serialVersionUID = 1L;
 
-        CommitFailed(SQLException cause, Object attempted) {
-            super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
-            this.attempted = attempted;
+        LostAnswer(SQLException cause) {
+            super(cause);
         }
     }
 
-    /** A write whose lost commit answer is never checked: reported with an unknown outcome. */
-    private <T> T inTransaction(String what, Work<T> work) {
-        return inTransaction(what, work, null);
-    }
-
     /**
-     * One transaction, retried on contention; rolled back on any failure. When the commit itself fails in a way that
-     * does not say the database rolled back (a connection lost, SQLState class 08), it may have committed: {@code check}
-     * looks for the effect on a fresh connection (see {@link #resolve}).
+     * Runs {@code work} on one connection in the mode the pool gave it, committing after it when autocommit is off;
+     * retries contention; settles a lost answer with {@code resolver} (null for work that writes nothing).
      */
-    private <T> T inTransaction(String what, Work<T> work, Check<T> check) {
+    private <T> T run(String what, Work<T> work, Resolver<T> resolver) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return once(work);
-            } catch (CommitFailed e) {
-                @SuppressWarnings("unchecked")
-                T attempted = (T) e.attempted;
-                return resolve(what, check, attempted, e);
+            } catch (LostAnswer lost) {
+                return resolver.resolve((SQLException) lost.getCause());
             } catch (SQLException e) {
                 if (isIntegrityViolation(e)) {
                     throw new IllegalStateException(what + ": a row with the same key exists (SQLState "
@@ -750,80 +848,48 @@ public final class JdbcTokenStore implements TokenStore {
                     LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(1_000_000L << Math.min(attempt, 6)));
                     continue;
                 }
-                throw new TokenStoreException(what + " failed (SQLState " + e.getSQLState() + ")", e);
+                throw new TokenStoreException(what + " failed (SQLState " + e.getSQLState() + "); nothing changed",
+                        e);
             }
         }
     }
 
-    /**
-     * The outcome of a transaction whose commit answer was lost: what it returned if the check finds its effect; a
-     * {@link TokenStoreException} saying nothing was written if the check finds none; and if the check cannot be made
-     * (no connection, or the family still locked after {@code maxAttempts} tries), one whose
-     * {@link TokenStoreException#outcomeUnknown()} is true.
-     */
-    private <T> T resolve(String what, Check<T> check, T attempted, CommitFailed lost) {
-        String state = lost.getSQLState();
-        for (int attempt = 1; check != null && attempt <= maxAttempts; attempt++) {
-            Connection c;
-            try {
-                c = dataSource.getConnection();
-            } catch (SQLException e) {
-                lost.addSuppressed(e);
-                break;
-            }
-            try (c) {
-                if (transaction(c, fresh -> check.tookEffect(fresh, attempted))) {
-                    LOG.warn("{}: the commit's answer was lost (SQLState {}); it took effect", what, state);
-                    return attempted;
-                }
-                throw new TokenStoreException(what + " failed: the connection was lost at the commit (SQLState "
-                        + state + "), and a check on a fresh connection found nothing written: nothing changed", lost);
-            } catch (SQLException e) {
-                lost.addSuppressed(e);
-                if (attempt < maxAttempts) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10L << Math.min(attempt, 5)));
-                }
-            }
-        }
-        throw TokenStoreException.withUnknownOutcome(what + ": the connection was lost at the commit (SQLState "
-                + state + ") and " + (check == null ? "this step is not checked" : "its effect could not be checked")
-                + ", so the outcome is unknown", lost);
-    }
-
-    private <T> T once(Work<T> work) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            return transaction(c, work);
-        }
-    }
-
-    /** Runs {@code work} as one transaction on {@code c}: committed, or rolled back on any failure. */
-    private static <T> T transaction(Connection c, Work<T> work) throws SQLException {
-        boolean autoCommit = c.getAutoCommit();
-        if (autoCommit) {
-            c.setAutoCommit(false);
-        }
+    private <T> T once(Work<T> work) throws SQLException, LostAnswer {
+        Connection c = dataSource.getConnection();
+        Attempt attempt = null;
         try {
-            T result = work.run(c);
-            try {
+            attempt = new Attempt(c.getAutoCommit());
+            T result = work.run(c, attempt);
+            if (!attempt.autoCommit) {
+                attempt.mayHaveApplied = attempt.writes;
                 c.commit();
-            } catch (SQLException e) {
-                throw isContention(e) || isIntegrityViolation(e) ? e : new CommitFailed(e, result);
             }
             return result;
-        } catch (SQLException | RuntimeException | Error e) {
+        } catch (SQLException e) {
+            if (attempt != null && (attempt.applied || attempt.mayHaveApplied && isConnectionLoss(e))) {
+                throw new LostAnswer(e);
+            }
+            rollback(c, attempt, e);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            rollback(c, attempt, e);
+            throw e;
+        } finally {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // The work is done and answered; a pool that cannot take the connection back is the pool's matter.
+                LOG.debug("closing a connection failed (SQLState {})", e.getSQLState());
+            }
+        }
+    }
+
+    private static void rollback(Connection c, Attempt attempt, Throwable failure) {
+        if (attempt != null && !attempt.autoCommit) {
             try {
                 c.rollback();
             } catch (SQLException rollback) {
-                e.addSuppressed(rollback);
-            }
-            throw e;
-        } finally {
-            if (autoCommit) {
-                try {
-                    c.setAutoCommit(true);
-                } catch (SQLException restore) {
-                    LOG.debug("could not restore autocommit (SQLState {})", restore.getSQLState());
-                }
+                failure.addSuppressed(rollback);
             }
         }
     }
@@ -838,6 +904,13 @@ public final class JdbcTokenStore implements TokenStore {
             }
         }
         return false;
+    }
+
+    /** A connection exception (SQLSTATE class 08): whatever was sent may or may not have been done. */
+    private static boolean isConnectionLoss(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("08") || e instanceof SQLTransientConnectionException
+                || e instanceof SQLNonTransientConnectionException;
     }
 
     private static boolean isIntegrityViolation(SQLException e) {
@@ -862,19 +935,32 @@ public final class JdbcTokenStore implements TokenStore {
             this.dataSource = dataSource;
         }
 
-        /** The database dialect; detected from the connection's metadata when not set. */
+        private static void requireNotSet(String option, Object current) {
+            if (current != null) {
+                throw new IllegalStateException(option + " was already set to " + current);
+            }
+        }
+
+        /**
+         * The database dialect; detected from the connection's metadata when not set.
+         *
+         * @throws IllegalStateException if already set
+         */
         public Builder dialect(Dialect dialect) {
-            dev.jeton.internal.Options.requireNotSet("dialect", this.dialect);
+            requireNotSet("dialect", this.dialect);
             this.dialect = Objects.requireNonNull(dialect, "dialect");
             return this;
         }
 
         /**
-         * The prefix of the three tables ({@code <prefix>family}, {@code <prefix>token}, {@code <prefix>denied_jti}),
-         * matching {@code [a-z][a-z0-9_]{0,30}}. Default {@code jeton_}.
+         * The prefix of the two tables ({@code <prefix>family}, {@code <prefix>denied_jti}), matching
+         * {@code [a-z][a-z0-9_]{0,30}}. Default {@code jeton_}.
+         *
+         * @throws IllegalArgumentException if it does not match
+         * @throws IllegalStateException if already set
          */
         public Builder tablePrefix(String tablePrefix) {
-            dev.jeton.internal.Options.requireNotSet("tablePrefix", this.tablePrefix);
+            requireNotSet("tablePrefix", this.tablePrefix);
             checkPrefix(tablePrefix);
             this.tablePrefix = tablePrefix;
             return this;
@@ -883,16 +969,23 @@ public final class JdbcTokenStore implements TokenStore {
         /**
          * Whether {@link #build()} creates missing tables and indexes with the dialect's script. Default false:
          * production schemas usually belong to a migration tool, which can run {@link Dialect#schemaResource()}.
+         *
+         * @throws IllegalStateException if already set
          */
         public Builder createSchemaIfMissing(boolean create) {
-            dev.jeton.internal.Options.requireNotSet("createSchemaIfMissing", this.createSchema);
+            requireNotSet("createSchemaIfMissing", this.createSchema);
             this.createSchema = create;
             return this;
         }
 
-        /** How many times a transaction is tried when the database reports contention. Default 5; 1 to 50. */
+        /**
+         * How many times an operation is tried when the database reports contention. Default 5; 1 to 50.
+         *
+         * @throws IllegalArgumentException if out of range
+         * @throws IllegalStateException if already set
+         */
         public Builder maxAttempts(int attempts) {
-            dev.jeton.internal.Options.requireNotSet("maxAttempts", this.maxAttempts);
+            requireNotSet("maxAttempts", this.maxAttempts);
             if (attempts < 1 || attempts > 50) {
                 throw new IllegalArgumentException("maxAttempts must be between 1 and 50, got " + attempts);
             }

@@ -10,21 +10,23 @@ import dev.jeton.TokenService;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
-import dev.jeton.store.RefreshFamily;
-import dev.jeton.store.RefreshTokenRecord;
+import dev.jeton.store.FamilyRecord;
+import dev.jeton.store.GraceWindow;
+import dev.jeton.store.RevocationStatus;
+import dev.jeton.store.Rotation;
+import dev.jeton.store.StepResult;
 import dev.jeton.testing.TestClock;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -62,16 +64,15 @@ class ExactTextComparisonTest {
         return tokens.issue(IssueRequest.forSubject(subject).client("web").build());
     }
 
-    /** The value with a trailing space, upper-cased and lower-cased, leaving out any equal to it. */
-    private static List<String> variantsOf(String value) {
-        return Stream.of(value + " ", value.toUpperCase(Locale.ROOT), value.toLowerCase(Locale.ROOT))
-                .filter(variant -> !variant.equals(value)).toList();
-    }
-
     private static void assertStillLoggedIn(TokenService tokens, TokenPair pair) {
         assertThat(tokens.sessions("alice")).extracting(Session::id).containsExactly(pair.sessionId().orElseThrow());
         assertThat(tokens.refresh(RefreshRequest.of(pair.refreshToken().orElseThrow()).client("web").build())
                 .refreshToken()).isPresent();
+    }
+
+    private static List<String> variants(String text) {
+        return List.of(text + " ", text.toUpperCase(), text.toLowerCase()).stream().filter(v -> !v.equals(text))
+                .toList();
     }
 
     @ParameterizedTest
@@ -84,6 +85,7 @@ class ExactTextComparisonTest {
         for (String other : NOT_ALICE) {
             assertThat(tokens.sessions(other)).as("sessions(\"%s\")", other).isEmpty();
             assertThat(tokens.revokeAll(other)).as("revokeAll(\"%s\")", other).isZero();
+            assertThat(store.liveFamilies(other, clock.instant())).as("liveFamilies(\"%s\")", other).isEmpty();
         }
         assertStillLoggedIn(tokens, alice);
     }
@@ -99,39 +101,85 @@ class ExactTextComparisonTest {
         for (String other : NOT_ALICE) {
             assertThat(tokens.revokeSession(other, sessionId)).as("revokeSession(\"%s\", id)", other).isFalse();
         }
-        for (String id : variantsOf(sessionId)) {
+        for (String id : variants(sessionId)) {
             assertThat(tokens.revokeSession("alice", id)).as("revokeSession(alice, \"%s\")", id).isFalse();
             assertThat(store.findFamily(id)).as("findFamily(\"%s\")", id).isEmpty();
+            assertThat(store.revokeFamily(id, dev.jeton.RevocationReason.LOGOUT, clock.instant()))
+                    .as("revokeFamily(\"%s\")", id).isFalse();
         }
         assertStillLoggedIn(tokens, alice);
     }
 
     @ParameterizedTest
     @EnumSource(TestDatabases.Kind.class)
-    @DisplayName("a token hash or a jti differing only by case or a trailing space is not found")
-    void hashesAndJtisDifferingOnlyByCaseOrATrailingSpaceAreNotFound(TestDatabases.Kind kind) {
-        TokenService tokens = service(kind);
+    @DisplayName("a hash differing only by case or a trailing space neither rotates, slides nor claims a grace use")
+    void hashesDifferingOnlyByCaseOrATrailingSpaceMatchNothing(TestDatabases.Kind kind) {
+        service(kind);
         Instant now = clock.instant();
-        String hash = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_aBcDe";
-        String familyId = "FamilyId0123456789aBc";
-        store.createFamily(new RefreshFamily(familyId, "bob", "web", Set.of("openid"), Map.of(), now,
-                        now.plus(Duration.ofDays(1)), Optional.empty(), Optional.empty()),
-                RefreshTokenRecord.active(hash, familyId, Optional.empty(), now, now.plus(Duration.ofHours(1))));
-        TokenPair pair = login(tokens, "carol");
-        tokens.revoke(pair.accessToken());
-        String jti = pair.accessTokenId();
+        FamilyRecord bob = JdbcTokenStoreStepsTest.first("FamilyBobAAAAAAAAAAAAA", "bob");
+        store.createFamily(bob);
+        String current = bob.currentHash();
+        String successor = JdbcTokenStoreStepsTest.hash("bob/1");
 
-        assertThat(store.findToken(hash)).isPresent();
-        for (String other : variantsOf(hash)) {
-            assertThat(store.findToken(other)).as("findToken(\"%s\")", other).isEmpty();
+        for (String other : variants(current)) {
+            Rotation rotation = new Rotation(bob.id(), 0, other, successor, now.plusSeconds(60),
+                    Optional.of(new GraceWindow(other, "sealed", now.plusSeconds(30), 0)), now);
+            assertThat(store.rotate(rotation)).as("rotate(\"%s\")", other)
+                    .isEqualTo(StepResult.refused(Optional.of(bob)));
+            assertThat(store.slide(bob.id(), 0, other, now.plusSeconds(60), now)).as("slide(\"%s\")", other)
+                    .isEqualTo(StepResult.refused(Optional.of(bob)));
         }
-        assertThat(store.findFamily(familyId)).isPresent();
-        for (String other : variantsOf(familyId)) {
-            assertThat(store.findFamily(other)).as("findFamily(\"%s\")", other).isEmpty();
+        Rotation rotation = new Rotation(bob.id(), 0, current, successor, now.plusSeconds(60),
+                Optional.of(new GraceWindow(current, "sealed", now.plusSeconds(30), 0)), now);
+        FamilyRecord rotated = store.rotate(rotation).record().orElseThrow();
+        for (String other : variants(current)) {
+            assertThat(store.claimGrace(bob.id(), other, 5, now)).as("claimGrace(\"%s\")", other)
+                    .isEqualTo(StepResult.refused(Optional.of(rotated)));
         }
-        assertThat(store.isAccessTokenRevoked(jti, now)).isTrue();
-        for (String other : variantsOf(jti)) {
-            assertThat(store.isAccessTokenRevoked(other, now)).as("isAccessTokenRevoked(\"%s\")", other).isFalse();
+        assertThat(store.claimGrace(bob.id(), current, 5, now).applied()).isTrue();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabases.Kind.class)
+    @DisplayName("a jti differing only by case or a trailing space is not denied")
+    void aJtiDifferingOnlyByCaseOrATrailingSpaceIsNotDenied(TestDatabases.Kind kind) {
+        TokenService tokens = service(kind);
+        TokenPair carol = login(tokens, "carol");
+        tokens.revoke(carol.accessToken());
+        String jti = carol.accessTokenId();
+        Instant now = clock.instant();
+
+        assertThat(store.revocationStatus(carol.sessionId(), jti, now)).isEqualTo(new RevocationStatus(false, true));
+        for (String other : variants(jti)) {
+            assertThat(store.revocationStatus(carol.sessionId(), other, now)).as("revocationStatus(\"%s\")", other)
+                    .isEqualTo(RevocationStatus.NONE);
         }
+        for (String id : variants(carol.sessionId().orElseThrow())) {
+            assertThat(store.revocationStatus(Optional.of(id), "none", now)).as("a session id \"%s\"", id)
+                    .isEqualTo(new RevocationStatus(true, false));
+        }
+    }
+
+    @Test
+    @DisplayName("on a MariaDB table left with PAD SPACE collations, lookups still answer exactly (checked in Java)")
+    void lookupsAnswerExactlyEvenOnATableWithPaddingCollations() throws SQLException {
+        TokenService tokens = service(TestDatabases.Kind.MARIADB);
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE " + prefix + "family MODIFY id VARCHAR(64) CHARACTER SET ascii COLLATE ascii_bin"
+                    + " NOT NULL, MODIFY subject VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL");
+            s.execute("ALTER TABLE " + prefix + "denied_jti MODIFY jti VARCHAR(64) CHARACTER SET ascii"
+                    + " COLLATE ascii_bin NOT NULL");
+        }
+        TokenPair alice = login(tokens, "alice");
+        tokens.revoke(alice.accessToken());
+        String id = alice.sessionId().orElseThrow();
+        Instant now = clock.instant();
+
+        assertThat(store.liveFamilies("alice ", now)).isEmpty();
+        assertThat(tokens.sessions("alice ")).isEmpty();
+        assertThat(store.findFamily(id + " ")).isEmpty();
+        assertThat(store.revocationStatus(Optional.of(id + " "), alice.accessTokenId() + " ", now))
+                .isEqualTo(new RevocationStatus(true, false));
+        assertThat(store.liveFamilies("alice", now)).extracting(FamilyRecord::id).containsExactly(id);
     }
 }

@@ -10,34 +10,47 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * Wraps a data source to see, and to interfere with, what the store sends: every statement executed and every
- * commit and rollback is recorded (a round trip each with the PostgreSQL driver), {@link #beforeExecute} may
- * throw to simulate a failure at a chosen statement, and {@link #beforeCommit} and {@link #afterCommit} a failure
- * before or after the commit really happened (an answer lost on the way back).
+ * Wraps a data source to see, and to interfere with, what the store sends: every statement executed, every commit and
+ * rollback, and every change of the connection's commit mode or isolation is recorded (each a round trip with some
+ * drivers), and the hooks may throw before or after a statement or commit really runs, to simulate a failure at a
+ * chosen point: after it, the server has done the work and the answer is lost. A commit goes through the hooks as
+ * the SQL {@code "COMMIT"}.
  */
 final class InterceptingDataSource implements DataSource {
 
-    /** Called with the connection and the SQL before each statement runs; may throw. */
+    /** Called with the connection and the SQL around each statement and commit; may throw. */
     @FunctionalInterface
     interface Hook {
-        void before(Connection connection, String sql) throws SQLException;
+        void on(Connection connection, String sql) throws SQLException;
     }
+
+    private static final Set<String> RECORDED = Set.of("commit", "rollback", "setAutoCommit",
+            "setTransactionIsolation");
 
     private final DataSource delegate;
     final List<String> calls = new CopyOnWriteArrayList<>();
     volatile Hook beforeExecute = (c, sql) -> { };
-    /** Called with the connection and "COMMIT" before each commit; may throw (then the commit is not sent). */
-    volatile Hook beforeCommit = (c, sql) -> { };
-    /** Called with the connection and "COMMIT" after each commit that succeeded; may throw. */
-    volatile Hook afterCommit = (c, sql) -> { };
+    volatile Hook afterExecute = (c, sql) -> { };
 
     InterceptingDataSource(DataSource delegate) {
         this.delegate = delegate;
+    }
+
+    /** A lost answer, as a driver reports a connection that broke: SQLSTATE 08006. */
+    static SQLException connectionLost() {
+        return new SQLException("injected: the connection broke before the answer came", "08006");
+    }
+
+    /** Statements and commits recorded, without the rest (commit-mode changes, rollbacks). */
+    List<String> statementsAndCommits() {
+        return calls.stream().filter(call -> !call.startsWith("SETAUTOCOMMIT") && !call.startsWith("ROLLBACK")
+                && !call.startsWith("SETTRANSACTIONISOLATION")).toList();
     }
 
     @Override
@@ -53,14 +66,14 @@ final class InterceptingDataSource implements DataSource {
     private Connection wrap(Connection connection) {
         InvocationHandler handler = (proxy, method, args) -> {
             String name = method.getName();
-            if (name.equals("commit") || name.equals("rollback")) {
-                calls.add(name.toUpperCase());
+            if (RECORDED.contains(name)) {
+                calls.add(name.toUpperCase() + (args == null ? "" : " " + args[0]));
             }
             if (name.equals("commit")) {
-                beforeCommit.before(connection, "COMMIT");
-                invoke(connection, method, args);
-                afterCommit.before(connection, "COMMIT");
-                return null;
+                beforeExecute.on(connection, "COMMIT");
+                Object result = invoke(connection, method, args);
+                afterExecute.on(connection, "COMMIT");
+                return result;
             }
             Object result = invoke(connection, method, args);
             if (name.equals("prepareStatement") && result instanceof PreparedStatement statement) {
@@ -74,11 +87,14 @@ final class InterceptingDataSource implements DataSource {
 
     private PreparedStatement wrap(Connection connection, PreparedStatement statement, String sql) {
         InvocationHandler handler = (proxy, method, args) -> {
-            if (method.getName().startsWith("execute")) {
-                beforeExecute.before(connection, sql);
-                calls.add(sql.strip().split("\\s+", 2)[0].toUpperCase() + " " + sql.replaceAll("\\s+", " "));
+            if (!method.getName().startsWith("execute")) {
+                return invoke(statement, method, args);
             }
-            return invoke(statement, method, args);
+            beforeExecute.on(connection, sql);
+            calls.add(sql.strip().split("\\s+", 2)[0].toUpperCase() + " " + sql.replaceAll("\\s+", " "));
+            Object result = invoke(statement, method, args);
+            afterExecute.on(connection, sql);
+            return result;
         };
         return (PreparedStatement) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {PreparedStatement.class}, handler);

@@ -28,12 +28,39 @@ class JdbcTokenStoreBuilderTest {
 
     @ParameterizedTest
     @EnumSource(Dialect.class)
-    void everyDialectShipsItsScriptWithTheThreeTables(Dialect dialect) {
+    void everyDialectShipsItsScriptWithTheFamilyAndDenialTablesOnly(Dialect dialect) {
         assertThat(JdbcTokenStore.schemaStatements(dialect, "app_"))
                 .anySatisfy(sql -> assertThat(sql).startsWith("CREATE TABLE IF NOT EXISTS app_family"))
-                .anySatisfy(sql -> assertThat(sql).startsWith("CREATE TABLE IF NOT EXISTS app_token"))
                 .anySatisfy(sql -> assertThat(sql).startsWith("CREATE TABLE IF NOT EXISTS app_denied_jti"))
+                .filteredOn(sql -> sql.startsWith("CREATE TABLE")).hasSize(2)
                 .noneSatisfy(sql -> assertThat(sql).contains("${prefix}"));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "H2, 2.4.240 (2025-09-22), H2",
+        "PostgreSQL, 15.20, POSTGRESQL",
+        "MySQL, 8.0.40, MYSQL",
+        "MariaDB, 10.11.19-MariaDB-0+deb12u1, MARIADB",
+        "MySQL, 5.5.5-10.11.19-MariaDB-0+deb12u1, MARIADB"})
+    void aMariaDbServerIsDetectedAsMariaDbWhicheverDriverNamesIt(String product, String version, Dialect expected)
+            throws SQLException {
+        DatabaseMetaData metaData = (DatabaseMetaData) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DatabaseMetaData.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getDatabaseProductName" -> product;
+                    case "getDatabaseProductVersion" -> version;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+
+        assertThat(Dialect.detect(metaData)).isEqualTo(expected);
+    }
+
+    @Test
+    void theLocalMariaDbServerGetsTheMariaDbScript() {
+        DataSource mariadb = TestDatabases.pool(TestDatabases.Kind.MARIADB);
+
+        assertThat(JdbcTokenStore.builder(mariadb).build().dialect()).isEqualTo(Dialect.MARIADB);
+        assertThat(Dialect.MARIADB.schemaResource()).isEqualTo("dev/jeton/store/jdbc/schema-mariadb.sql");
     }
 
     @Test

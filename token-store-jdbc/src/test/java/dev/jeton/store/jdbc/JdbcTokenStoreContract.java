@@ -16,9 +16,14 @@ abstract class JdbcTokenStoreContract extends TokenStoreContract {
 
     abstract TestDatabases.Kind kind();
 
+    /** Whether the pool hands out connections in autocommit (HikariCP's default). */
+    boolean autoCommit() {
+        return true;
+    }
+
     @Override
     protected TokenStore createStore(TestClock clock) {
-        dataSource = TestDatabases.pool(kind());
+        dataSource = TestDatabases.pool(kind(), autoCommit());
         prefix = TestDatabases.uniquePrefix();
         return JdbcTokenStore.builder(dataSource).tablePrefix(prefix).createSchemaIfMissing(true).build();
     }
@@ -26,6 +31,17 @@ abstract class JdbcTokenStoreContract extends TokenStoreContract {
     @Override
     protected int concurrencyRounds() {
         return 20;
+    }
+
+    /** Rows of both tables: one per family, one per denied access token. */
+    @Override
+    protected long recordCount(TokenStore store) {
+        try {
+            return TestDatabases.rowCount(dataSource, prefix + "family")
+                    + TestDatabases.rowCount(dataSource, prefix + "denied_jti");
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Override

@@ -40,7 +40,7 @@ public final class TestDatabases {
         }
     }
 
-    private static final Map<Kind, HikariDataSource> POOLS = new ConcurrentHashMap<>();
+    private static final Map<String, HikariDataSource> POOLS = new ConcurrentHashMap<>();
 
     private TestDatabases() {
     }
@@ -52,16 +52,31 @@ public final class TestDatabases {
 
     /** A pooled data source for the database, or the test is skipped (or, when resources are required, fails) if unreachable. */
     public static DataSource pool(Kind kind) {
+        return pool(kind, true);
+    }
+
+    /**
+     * A pooled data source whose connections come in the given autocommit mode (HikariCP's default is on), or the test
+     * is skipped (or, under CI=true, fails) if unreachable.
+     */
+    public static DataSource pool(Kind kind, boolean autoCommit) {
         requireReachable(kind);
-        return POOLS.computeIfAbsent(kind, k -> {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(k.url);
-            config.setUsername(k.user);
-            config.setPassword(k.password);
+        return POOLS.computeIfAbsent(kind + "/" + autoCommit, k -> {
+            HikariConfig config = config(kind);
+            config.setAutoCommit(autoCommit);
             config.setMaximumPoolSize(12);
-            config.setPoolName("jeton-test-" + k.name().toLowerCase());
+            config.setPoolName("jeton-test-" + kind.name().toLowerCase() + (autoCommit ? "" : "-manual-commit"));
             return new HikariDataSource(config);
         });
+    }
+
+    /** The connection settings of a database, for a test that builds a pool of its own. */
+    public static HikariConfig config(Kind kind) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(kind.url);
+        config.setUsername(kind.user);
+        config.setPassword(kind.password);
+        return config;
     }
 
     public static void requireReachable(Kind kind) {
@@ -87,7 +102,7 @@ public final class TestDatabases {
 
     public static void dropTables(DataSource dataSource, String prefix) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String table : List.of("token", "family", "denied_jti")) {
+            for (String table : List.of("family", "denied_jti")) {
                 s.execute("DROP TABLE IF EXISTS " + prefix + table);
             }
             if (!c.getAutoCommit()) {
@@ -96,11 +111,24 @@ public final class TestDatabases {
         }
     }
 
+    /** How many rows a table of the store holds. */
+    public static long rowCount(DataSource dataSource, String table) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            long count = rs.getLong(1);
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+            return count;
+        }
+    }
+
     /** Every value of every row of the store's tables, as text. */
     public static List<Object> allValues(DataSource dataSource, String prefix) throws SQLException {
         List<Object> values = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String table : List.of("token", "family", "denied_jti")) {
+            for (String table : List.of("family", "denied_jti")) {
                 try (ResultSet rs = s.executeQuery("SELECT * FROM " + prefix + table)) {
                     int columns = rs.getMetaData().getColumnCount();
                     while (rs.next()) {
