@@ -188,7 +188,7 @@ public final class EncryptedFileTokenStorage implements TokenStorage {
     }
 
     private byte[] encrypt(byte[] plaintext) {
-        ByteBuffer header = ByteBuffer.allocate(64);
+        ByteBuffer header = ByteBuffer.allocate(96);
         header.put(MAGIC).put(VERSION);
         SecretKey dataKey;
         if (passphrase != null) {
@@ -344,16 +344,23 @@ public final class EncryptedFileTokenStorage implements TokenStorage {
             temp = null;
             syncDirectory(directory);
             removeLeftovers(directory);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // An Error (the process dying) skips this, as a crash would; the next successful save removes the file.
+            deleteQuietly(temp);
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
             throw new TokenStorageException(TokenStorageException.Reason.IO, "cannot write the token file " + file
                     + " (the previous one, if any, is unchanged): " + e.getClass().getSimpleName(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // The leftover is encrypted and owner-only; the next successful save removes it.
-                }
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        if (temp != null) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // The leftover is encrypted and owner-only; the next successful save removes it.
             }
         }
     }
