@@ -136,6 +136,27 @@ class AuthorizedHttpClientTest {
     }
 
     @Test
+    void aCallerWhose401ArrivesAfterTheRefreshFinishedRetriesWithTheNewTokenWithoutRefreshing() throws Exception {
+        AuthorizedHttpClient lagging = AuthorizedHttpClient.builder(TokenEndpointClient.builder(server.uri("/token"))
+                .clientAuthentication(ClientAuthentication.basic("app", "app-secret")).clock(clock).build())
+                .storage(storage).clock(TestClock.fixed()).build();
+        clock.advance(Duration.ofMinutes(6));
+        CountDownLatch release = new CountDownLatch(1);
+        server.holdFirstApiRequestUntil(release);
+        CompletableFuture<HttpResponse<String>> late = lagging.sendAsync(get(), HttpResponse.BodyHandlers.ofString());
+        server.firstApiRequestHeld.await();
+
+        HttpResponse<String> first = lagging.send(get(), HttpResponse.BodyHandlers.ofString());
+        release.countDown();
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(late.get().statusCode()).isEqualTo(200);
+        assertThat(server.refreshRequests).hasValue(1);
+        assertThat(server.apiAuthorizations).containsExactlyInAnyOrder("Bearer at-1", "Bearer at-1", "Bearer at-2",
+                "Bearer at-2");
+    }
+
+    @Test
     void a401WithoutInvalidTokenIsReturnedWithoutRefreshing() throws Exception {
         HttpResponse<String> response = api.send(HttpRequest.newBuilder(server.uri("/no-token-error")).build(),
                 HttpResponse.BodyHandlers.ofString());

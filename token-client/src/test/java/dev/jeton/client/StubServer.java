@@ -44,6 +44,8 @@ final class StubServer implements AutoCloseable {
     private final Object lock = new Object();
     private volatile TokenMode tokenMode = TokenMode.ROTATE;
     private volatile boolean apiAlwaysRefuses;
+    private volatile java.util.concurrent.CountDownLatch holdFirstApiRequest;
+    final java.util.concurrent.CountDownLatch firstApiRequestHeld = new java.util.concurrent.CountDownLatch(1);
     private int generation;
     private String currentRefresh;
     private String currentAccess;
@@ -72,6 +74,11 @@ final class StubServer implements AutoCloseable {
 
     void tokenMode(TokenMode mode) {
         tokenMode = mode;
+    }
+
+    /** The first API request waits for {@code release} before it is answered. */
+    void holdFirstApiRequestUntil(java.util.concurrent.CountDownLatch release) {
+        holdFirstApiRequest = release;
     }
 
     void apiAlwaysRefuses() {
@@ -137,7 +144,14 @@ final class StubServer implements AutoCloseable {
 
     private void api(HttpExchange exchange) throws IOException {
         try (exchange) {
-            apiRequests.incrementAndGet();
+            if (apiRequests.incrementAndGet() == 1 && holdFirstApiRequest != null) {
+                firstApiRequestHeld.countDown();
+                try {
+                    holdFirstApiRequest.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             apiBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             String authorization = String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"));
             apiAuthorizations.add(authorization);
