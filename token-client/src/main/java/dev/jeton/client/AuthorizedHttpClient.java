@@ -142,6 +142,8 @@ public final class AuthorizedHttpClient {
             storage.save(tokens);
             current = tokens;
             loaded = true;
+            // A refresh still running belongs to the replaced session; callers of this one must not join it.
+            inFlight = null;
             lastLogout = null;
             resetBackoff();
         }

@@ -166,11 +166,10 @@ public final class EncryptedFileTokenStorage implements TokenStorage {
     public void save(TokenSet tokens) {
         byte[] plaintext = encode(Objects.requireNonNull(tokens, "tokens"));
         try {
-            byte[] content;
+            // Encrypt and move under one lock, so that concurrent saves land in the order they encrypted.
             synchronized (lock) {
-                content = encrypt(plaintext);
+                write(encrypt(plaintext));
             }
-            write(content);
         } finally {
             Arrays.fill(plaintext, (byte) 0);
         }

@@ -19,6 +19,8 @@ import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -282,7 +284,9 @@ public final class TokenEndpointClient {
         form.forEach((name, value) -> body.add(ClientAuthentication.formEncode(name) + "="
                 + ClientAuthentication.formEncode(value)));
         request.POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        // The JDK's request timeout stops at the response headers; orTimeout bounds a body that stalls after them.
         return http.sendAsync(request.build(), LimitedBody.handler(maxResponseBytes))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((response, error) -> {
                     if (error != null) {
                         throw transportFailure(endpoint, error);
@@ -296,7 +300,8 @@ public final class TokenEndpointClient {
         if (cause instanceof LimitedBody.TooLarge) {
             return new InvalidTokenResponseException(cause.getMessage() + " (maxResponseBytes)", null);
         }
-        String what = cause instanceof HttpTimeoutException ? "timed out after " + timeout.toMillis() + " ms"
+        String what = cause instanceof HttpTimeoutException || cause instanceof TimeoutException
+                ? "timed out after " + timeout.toMillis() + " ms"
                 : "failed: " + cause;
         LOG.debug("POST {} {}", endpoint, what);
         return new TokenEndpointUnavailableException("the authorization server at " + endpoint + " could not be"

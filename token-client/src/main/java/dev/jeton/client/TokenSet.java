@@ -3,6 +3,7 @@ package dev.jeton.client;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -30,7 +31,8 @@ public final class TokenSet {
         this.tokenType = builder.tokenType;
         this.expiresAt = builder.expiresAt;
         this.refreshToken = builder.refreshToken;
-        this.scopes = Set.copyOf(builder.scopes);
+        // In the server's order, as a person reading them expects.
+        this.scopes = Collections.unmodifiableSet(new LinkedHashSet<>(builder.scopes));
         this.idToken = builder.idToken;
     }
 
@@ -105,7 +107,7 @@ public final class TokenSet {
      * The granted scopes: the response's {@code scope}, or the requested scopes when the server omitted it (RFC 6749
      * §5.1), or on a refresh without {@code scope} those of the tokens it replaced.
      *
-     * @return the scopes, possibly empty; unmodifiable
+     * @return the scopes in the order the server sent them, possibly empty; unmodifiable
      */
     public Set<String> scopes() {
         return scopes;

@@ -2,6 +2,7 @@ package dev.jeton.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.jeton.testing.TestClock;
@@ -32,6 +33,7 @@ class TokenEndpointClientTest {
     private volatile String body = "{\"access_token\":\"at\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
     private volatile boolean chunked;
     private volatile boolean hang;
+    private volatile boolean stallBody;
     private volatile Map<String, String> form;
     private volatile String authorization;
 
@@ -48,6 +50,12 @@ class TokenEndpointClientTest {
                 }
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
+                if (stallBody) {
+                    exchange.sendResponseHeaders(200, 0);
+                    exchange.getResponseBody().write('{');
+                    exchange.getResponseBody().flush();
+                    release.await();
+                }
                 exchange.sendResponseHeaders(status, chunked ? 0 : bytes.length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(bytes);
@@ -220,6 +228,18 @@ class TokenEndpointClientTest {
         assertThatThrownBy(() -> client.refresh("rt-1")).isInstanceOf(TokenEndpointUnavailableException.class)
                 .hasMessageContaining("timed out after 300 ms")
                 .satisfies(e -> assertThat(((TokenEndpointUnavailableException) e).httpStatus()).isEmpty());
+    }
+
+    @Test
+    void aBodyThatStallsAfterTheHeadersTimesOutToo() {
+        stallBody = true;
+        TokenEndpointClient client = TokenEndpointClient.builder(uri("/token"))
+                .clientAuthentication(ClientAuthentication.publicClient("cli")).timeout(Duration.ofMillis(300))
+                .build();
+
+        // The guard turns a hang into a failure; the client must give up after 300 ms.
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(() -> client.refresh("rt-1"))
+                .isInstanceOf(TokenEndpointUnavailableException.class).hasMessageContaining("timed out after 300 ms"));
     }
 
     @Test
