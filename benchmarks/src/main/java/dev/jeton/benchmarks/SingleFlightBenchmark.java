@@ -4,15 +4,12 @@ import dev.jeton.client.AuthorizedHttpClient;
 import dev.jeton.client.ClientAuthentication;
 import dev.jeton.client.TokenEndpointClient;
 import dev.jeton.client.TokenSet;
+import dev.jeton.testing.TestClock;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -61,35 +58,11 @@ public class SingleFlightBenchmark {
     @Param({"1", "4", "16", "64"})
     public int callers;
 
-    /** A clock the benchmark moves forward to expire the access token before a round. */
-    private static final class SteppedClock extends Clock {
-        private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-        void advance(Duration amount) {
-            now = now.plus(amount);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
     private LoopbackServer server;
     private ExecutorService threads;
     private AuthorizedHttpClient api;
     private HttpRequest request;
-    private final SteppedClock clock = new SteppedClock();
+    private final TestClock clock = TestClock.fixed();
     private int roundsWithRefresh;
     private int grantsBefore;
 

@@ -77,6 +77,34 @@ class AuthorizedHttpClientTest {
         return api.send(get(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Makes {@code count} calls released together by a latch; each one's failure, or null for a response. */
+    private List<Throwable> together(int count) throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(count);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Throwable>> results = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                results.add(callers.submit(() -> {
+                    go.await();
+                    try {
+                        call();
+                        return null;
+                    } catch (TokenClientException e) {
+                        return e;
+                    }
+                }));
+            }
+            go.countDown();
+            List<Throwable> outcomes = new ArrayList<>();
+            for (Future<Throwable> result : results) {
+                outcomes.add(result.get());
+            }
+            return outcomes;
+        } finally {
+            callers.shutdown();
+        }
+    }
+
     @Test
     void attachesTheAccessTokenAsBearer() throws Exception {
         assertThat(call().statusCode()).isEqualTo(200);
@@ -170,25 +198,9 @@ class AuthorizedHttpClientTest {
     void invalidGrantLogsOutOnceWhateverTheNumberOfWaitingCallers() throws Exception {
         server.login();   // the server moved on: the client's refresh token is no longer current
         clock.advance(Duration.ofMinutes(5));
-        ExecutorService callers = Executors.newFixedThreadPool(16);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Throwable>> results = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
-            results.add(callers.submit(() -> {
-                go.await();
-                try {
-                    call();
-                    return null;
-                } catch (LoggedOutException e) {
-                    return e;
-                }
-            }));
+        for (Throwable outcome : together(16)) {
+            assertThat(outcome).isInstanceOf(LoggedOutException.class);
         }
-        go.countDown();
-        for (Future<Throwable> result : results) {
-            assertThat(result.get()).isInstanceOf(LoggedOutException.class);
-        }
-        callers.shutdown();
 
         assertThat(logouts).containsExactly(LogoutReason.INVALID_GRANT);
         assertThat(server.refreshRequests).hasValue(1);
@@ -205,25 +217,9 @@ class AuthorizedHttpClientTest {
     void aServerThatIsDownGetsOneRefreshPerBackoffNotAStorm() throws Exception {
         server.tokenMode(StubServer.TokenMode.UNAVAILABLE);
         clock.advance(Duration.ofMinutes(5));
-        ExecutorService callers = Executors.newFixedThreadPool(32);
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<Throwable>> results = new ArrayList<>();
-        for (int i = 0; i < 32; i++) {
-            results.add(callers.submit(() -> {
-                go.await();
-                try {
-                    call();
-                    return null;
-                } catch (TokenEndpointUnavailableException e) {
-                    return e;
-                }
-            }));
+        for (Throwable outcome : together(32)) {
+            assertThat(outcome).isInstanceOf(TokenEndpointUnavailableException.class);
         }
-        go.countDown();
-        for (Future<Throwable> result : results) {
-            assertThat(result.get()).isInstanceOf(TokenEndpointUnavailableException.class);
-        }
-        callers.shutdown();
         // Each caller either joined the one refresh or arrived after it failed, during the back-off.
         assertThat(server.refreshRequests).hasValue(1);
 
