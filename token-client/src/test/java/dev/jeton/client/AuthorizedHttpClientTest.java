@@ -69,6 +69,13 @@ class AuthorizedHttpClientTest {
                 .build();
     }
 
+    /** A client whose clock stands still: it thinks its token is fresh, the server says it expired. */
+    private AuthorizedHttpClient lagging() {
+        return AuthorizedHttpClient.builder(TokenEndpointClient.builder(server.uri("/token"))
+                .clientAuthentication(ClientAuthentication.basic("app", "app-secret")).clock(clock).build())
+                .storage(storage).clock(TestClock.fixed()).build();
+    }
+
     private HttpRequest get() {
         return HttpRequest.newBuilder(server.uri("/api")).build();
     }
@@ -150,10 +157,7 @@ class AuthorizedHttpClientTest {
 
     @Test
     void aRetriedRequestThatSucceedsReturnsTheSuccess() throws Exception {
-        // The client's clock lags: it thinks at-1 is fresh, the server says it expired.
-        AuthorizedHttpClient lagging = AuthorizedHttpClient.builder(TokenEndpointClient.builder(server.uri("/token"))
-                .clientAuthentication(ClientAuthentication.basic("app", "app-secret")).clock(clock).build())
-                .storage(storage).clock(TestClock.fixed()).build();
+        AuthorizedHttpClient lagging = lagging();
         clock.advance(Duration.ofMinutes(6));
 
         HttpResponse<String> response = lagging.send(get(), HttpResponse.BodyHandlers.ofString());
@@ -165,9 +169,7 @@ class AuthorizedHttpClientTest {
 
     @Test
     void aCallerWhose401ArrivesAfterTheRefreshFinishedRetriesWithTheNewTokenWithoutRefreshing() throws Exception {
-        AuthorizedHttpClient lagging = AuthorizedHttpClient.builder(TokenEndpointClient.builder(server.uri("/token"))
-                .clientAuthentication(ClientAuthentication.basic("app", "app-secret")).clock(clock).build())
-                .storage(storage).clock(TestClock.fixed()).build();
+        AuthorizedHttpClient lagging = lagging();
         clock.advance(Duration.ofMinutes(6));
         CountDownLatch release = new CountDownLatch(1);
         server.holdFirstApiRequestUntil(release);
@@ -305,9 +307,7 @@ class AuthorizedHttpClientTest {
 
     @Test
     void sendAsyncRefreshesAndRetriesLikeSend() throws Exception {
-        AuthorizedHttpClient lagging = AuthorizedHttpClient.builder(TokenEndpointClient.builder(server.uri("/token"))
-                .clientAuthentication(ClientAuthentication.basic("app", "app-secret")).clock(clock).build())
-                .storage(storage).clock(TestClock.fixed()).build();
+        AuthorizedHttpClient lagging = lagging();
         clock.advance(Duration.ofMinutes(6));
 
         HttpResponse<String> response = lagging.sendAsync(get(), HttpResponse.BodyHandlers.ofString()).get();
