@@ -118,6 +118,9 @@ public final class AccessTokenValidator {
      * @return the verified claims
      * @throws InvalidTokenException with the reason the token was refused; its message never contains the token
      * @throws KeyException if the key set cannot be obtained (a remote JWKS that never answered)
+     * @throws TokenStoreException with {@link Builder#revocationAware revocation-aware validation}, if the store
+     *     cannot say whether the token was revoked and no cached answer is fresh: the token is neither accepted nor
+     *     refused, so answer 500 (or 503), never 200
      */
     public VerifiedAccessToken validate(String token) {
         return validate(token, true);
@@ -232,12 +235,11 @@ public final class AccessTokenValidator {
     /** Records a revocation made through the owning service, so it takes effect here at once. */
     void revoked(String familyId, String jti) {
         if (revocations != null) {
-            Instant now = clock.instant();
             if (familyId != null) {
-                revocations.familyRevoked(familyId, now);
+                revocations.familyRevoked(familyId);
             }
             if (jti != null) {
-                revocations.accessTokenRevoked(jti, now);
+                revocations.accessTokenRevoked(jti);
             }
         }
     }
@@ -420,6 +422,10 @@ public final class AccessTokenValidator {
         return keys;
     }
 
+    int maxTokenLength() {
+        return maxTokenLength;
+    }
+
     /**
      * Builds an {@link AccessTokenValidator}. Each setter checks its argument and may be called once; {@link #build()}
      * checks that the required options are set. Not thread-safe.
@@ -536,8 +542,14 @@ public final class AccessTokenValidator {
          * Refuses, with {@link Reason#REVOKED}, tokens whose refresh family ({@code sid}) is revoked and tokens whose
          * {@code jti} was revoked, by asking {@code store}. A store's "not revoked" answer is trusted for
          * {@code cacheTtl} (at most five minutes; zero asks on every validation), so a revocation made elsewhere
-         * takes effect here within that time; revocations made through the same {@link TokenService} at once.
-         * Off by default.
+         * takes effect here within that time; revocations made through the same {@link TokenService} at once,
+         * even while a validation's lookup that read the store before the revocation is still in flight (that
+         * validation may pass; its "not revoked" answer is not kept). A "revoked" answer is kept: revocation is
+         * final. An answer's age is measured on the builder's clock; if that clock steps back, answers stamped
+         * after the new time count as expired, so a step back never stretches the TTL. Off by default.
+         *
+         * @throws IllegalArgumentException if {@code cacheTtl} is negative or longer than five minutes
+         * @throws IllegalStateException if already set
          */
         public Builder revocationAware(TokenStore store, Duration cacheTtl) {
             requireNotSet("revocationAware", this.revocationStore);

@@ -1,8 +1,9 @@
 package dev.jeton;
 
 /**
- * A refresh asked for a scope the grant does not hold (RFC 6749 §6: the requested scope must not include any scope
- * not originally granted). OAuth {@code invalid_scope}, HTTP 400. The refresh token was not consumed.
+ * A requested scope is malformed (RFC 6749 §3.3), or a refresh asked for a scope the grant does not hold (RFC 6749
+ * §6: the requested scope must not include any scope not originally granted). OAuth {@code invalid_scope}, HTTP 400.
+ * The refresh token was not consumed.
  */
 public final class InvalidScopeException extends TokenException {
 
@@ -25,6 +26,6 @@ public final class InvalidScopeException extends TokenException {
 
     @Override
     public String description() {
-        return "The requested scope exceeds the scope granted";
+        return "The requested scope is invalid, malformed, or exceeds the scope granted";
     }
 }

@@ -12,7 +12,13 @@ import java.util.Set;
 
 /**
  * What to issue tokens for: the subject (the user), the client, the granted scopes, and extra claims. Build one with
- * {@link #forSubject(String)}:
+ * {@link #forSubject(String)}.
+ *
+ * <p>Subject, client id and scopes often come from what a client sent (a user name, a {@code scope} parameter), so
+ * bad text there is an OAuth error an endpoint can answer with: {@link InvalidRequestException} for the subject and
+ * client id, {@link InvalidScopeException} for the scopes. Claims come from the application, so a bad claim is an
+ * {@link IllegalArgumentException}. Claims are held to the limits a validator reads back (nesting, sizes, and about
+ * 970 JSON values in all), so a token that was issued can always be validated and refreshed.
  *
  * <pre>{@code
  * IssueRequest request = IssueRequest.forSubject("user-123")
@@ -35,7 +41,15 @@ public record IssueRequest(String subject, String clientId, Set<String> scopes, 
 
     private static final int MAX_ID_LENGTH = 255;
 
-    /** Checks every component; prefer the builder. */
+    /**
+     * Checks every component; prefer the builder.
+     *
+     * @throws InvalidRequestException if the subject or client id is empty, longer than 255 characters or has control
+     *     characters
+     * @throws InvalidScopeException if a scope is malformed
+     * @throws IllegalArgumentException if a claim is reserved, not JSON-compatible, or the claims exceed the limits
+     *     above
+     */
     public IssueRequest {
         checkId("subject", subject);
         checkId("clientId", clientId);
@@ -45,22 +59,27 @@ public record IssueRequest(String subject, String clientId, Set<String> scopes, 
             checkClaimName(e.getKey());
             copy.put(e.getKey(), Json.checkValue(e.getKey(), e.getValue()));
         }
+        Json.checkBudget(copy);
         claims = Collections.unmodifiableMap(copy);
     }
 
-    /** Starts a request for the given subject (1 to 255 characters, no control characters). */
+    /**
+     * Starts a request for the given subject (1 to 255 characters, no control characters).
+     *
+     * @throws InvalidRequestException if the subject is not such a string
+     */
     public static Builder forSubject(String subject) {
         checkId("subject", subject);
         return new Builder(subject);
     }
 
-    private static void checkId(String what, String value) {
+    static void checkId(String what, String value) {
         if (value == null || value.isEmpty() || value.length() > MAX_ID_LENGTH) {
-            throw new IllegalArgumentException(what + " must be 1 to " + MAX_ID_LENGTH + " characters");
+            throw new InvalidRequestException(what + " must be 1 to " + MAX_ID_LENGTH + " characters");
         }
         for (int i = 0; i < value.length(); i++) {
             if (Character.isISOControl(value.charAt(i))) {
-                throw new IllegalArgumentException(what + " must not contain control characters");
+                throw new InvalidRequestException(what + " must not contain control characters");
             }
         }
     }
@@ -86,7 +105,11 @@ public record IssueRequest(String subject, String clientId, Set<String> scopes, 
             this.subject = subject;
         }
 
-        /** The client the tokens are issued to ({@code client_id}). Required. */
+        /**
+         * The client the tokens are issued to ({@code client_id}). Required.
+         *
+         * @throws InvalidRequestException if it is empty, longer than 255 characters or has control characters
+         */
         public Builder client(String clientId) {
             checkId("clientId", clientId);
             if (this.clientId != null) {
@@ -96,12 +119,20 @@ public record IssueRequest(String subject, String clientId, Set<String> scopes, 
             return this;
         }
 
-        /** The granted scopes, in order. Replaces earlier scopes. */
+        /**
+         * The granted scopes, in order. Replaces earlier scopes.
+         *
+         * @throws InvalidScopeException if a scope is malformed
+         */
         public Builder scopes(String... scopes) {
             return scopes(Arrays.asList(scopes));
         }
 
-        /** The granted scopes, in order. Replaces earlier scopes. */
+        /**
+         * The granted scopes, in order. Replaces earlier scopes.
+         *
+         * @throws InvalidScopeException if a scope is malformed
+         */
         public Builder scopes(Collection<String> scopes) {
             this.scopes = Scopes.check(scopes);
             return this;
@@ -122,6 +153,7 @@ public record IssueRequest(String subject, String clientId, Set<String> scopes, 
          * Builds the request.
          *
          * @throws IllegalStateException if no client was set
+         * @throws IllegalArgumentException if the claims together exceed the limits a validator reads back
          */
         public IssueRequest build() {
             if (clientId == null) {

@@ -1,9 +1,9 @@
 package dev.jeton;
 
+import dev.jeton.internal.Options;
 import dev.jeton.internal.Scopes;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -11,10 +11,12 @@ import java.util.Set;
  * application), and optionally narrower scopes.
  *
  * <pre>{@code
- * TokenPair next = tokens.refresh(RefreshRequest.of(refreshToken).client("web").scopes("openid").build());
+ * TokenPair next = tokens.refresh(RefreshRequest.of(refreshToken).client("web").scope("openid").build());
  * }</pre>
  *
- * <p>{@link #toString()} does not show the token.
+ * <p>Everything here comes from a client, so bad input is an OAuth error an endpoint answers with as it is:
+ * {@link InvalidRequestException} for a missing token or client id, {@link InvalidScopeException} for a malformed
+ * scope. {@link #toString()} does not show the token.
  *
  * @param refreshToken the refresh token presented
  * @param clientId the authenticated client
@@ -22,18 +24,32 @@ import java.util.Set;
  */
 public record RefreshRequest(String refreshToken, String clientId, Set<String> scopes) {
 
-    /** Checks every component; prefer the builder. */
+    /**
+     * Checks every component; prefer the builder.
+     *
+     * @throws InvalidRequestException if the token or the client id is missing or malformed
+     * @throws InvalidScopeException if a scope is malformed
+     */
     public RefreshRequest {
-        Objects.requireNonNull(refreshToken, "refreshToken");
-        if (clientId == null || clientId.isEmpty()) {
-            throw new IllegalArgumentException("clientId must not be empty");
-        }
-        scopes = Scopes.check(Objects.requireNonNull(scopes, "scopes"));
+        checkToken(refreshToken);
+        IssueRequest.checkId("clientId", clientId);
+        scopes = Scopes.check(scopes);
     }
 
-    /** Starts a request for the presented refresh token. */
+    /**
+     * Starts a request for the presented refresh token.
+     *
+     * @throws InvalidRequestException if the token is null or empty (the {@code refresh_token} parameter is missing)
+     */
     public static Builder of(String refreshToken) {
-        return new Builder(Objects.requireNonNull(refreshToken, "refreshToken"));
+        checkToken(refreshToken);
+        return new Builder(refreshToken);
+    }
+
+    private static void checkToken(String refreshToken) {
+        if (refreshToken == null || refreshToken.isEmpty()) {
+            throw new InvalidRequestException("the refresh_token parameter is missing");
+        }
     }
 
     @Override
@@ -51,24 +67,46 @@ public record RefreshRequest(String refreshToken, String clientId, Set<String> s
             this.refreshToken = refreshToken;
         }
 
-        /** The client presenting the token. Required; a token of another client is refused and not consumed. */
+        /**
+         * The client presenting the token. Required; a token of another client is refused and not consumed.
+         *
+         * @throws InvalidRequestException if it is empty, longer than 255 characters or has control characters
+         * @throws IllegalStateException if it was already set
+         */
         public Builder client(String clientId) {
-            dev.jeton.internal.Options.requireNotSet("client", this.clientId);
-            if (clientId == null || clientId.isEmpty()) {
-                throw new IllegalArgumentException("clientId must not be empty");
-            }
+            Options.requireNotSet("client", this.clientId);
+            IssueRequest.checkId("clientId", clientId);
             this.clientId = clientId;
             return this;
         }
 
-        /** Narrower scopes for the new access token; each must have been granted. */
+        /**
+         * Narrower scopes for the new access token; each must have been granted. Replaces earlier scopes.
+         *
+         * @throws InvalidScopeException if a scope is malformed
+         */
         public Builder scopes(String... scopes) {
-            return scopes(Arrays.asList(scopes));
+            return scopes(scopes == null ? null : Arrays.asList(scopes));
         }
 
-        /** Narrower scopes for the new access token; each must have been granted. */
+        /**
+         * Narrower scopes for the new access token; each must have been granted. Replaces earlier scopes.
+         *
+         * @throws InvalidScopeException if a scope is malformed
+         */
         public Builder scopes(Collection<String> scopes) {
             this.scopes = Scopes.check(scopes);
+            return this;
+        }
+
+        /**
+         * The {@code scope} parameter exactly as the client sent it: scope tokens separated by single spaces (RFC 6749
+         * §3.3). Replaces earlier scopes.
+         *
+         * @throws InvalidScopeException if it is malformed
+         */
+        public Builder scope(String scopeParameter) {
+            this.scopes = Scopes.parseRequested(scopeParameter);
             return this;
         }
 

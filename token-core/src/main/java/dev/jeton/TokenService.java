@@ -67,6 +67,7 @@ public final class TokenService {
     private static final Duration MAX_ACCESS_TTL = Duration.ofDays(1);
     private static final Duration MAX_GRACE = Duration.ofSeconds(60);
     private static final int PURGE_BATCH = 1_000;
+    private static final int SESSION_ID_LENGTH = 22;
 
     private final String issuer;
     private final String audience;
@@ -77,6 +78,7 @@ public final class TokenService {
     private final TokenEventListener listener;
     private final AccessTokenWriter writer;
     private final AccessTokenValidator validator;
+    private final int maxTokenLength;
     private final SecureRandom random = new SecureRandom();
 
     private final TokenStore store;
@@ -97,6 +99,7 @@ public final class TokenService {
         this.listener = b.listener != null ? b.listener : TokenEventListener.none();
         this.writer = new AccessTokenWriter(b.providerPolicy != null ? b.providerPolicy : ProviderPolicy.FASTEST);
         this.validator = b.validator;
+        this.maxTokenLength = b.validator.maxTokenLength();
         this.store = b.store;
         this.refreshTokens = b.store == null ? null
                 : new RefreshTokenCodec(b.prefix != null ? b.prefix : "jrt", b.pepper, random);
@@ -114,38 +117,63 @@ public final class TokenService {
 
     /**
      * Issues tokens for a subject and client: an access token, and with a store a refresh token that starts a new
-     * family (one login grant).
+     * family (one login grant). The access token is signed before the family is stored, so a failure leaves no
+     * family behind.
      *
-     * @throws KeyException if the key provider has no signing key or signing fails
+     * @throws KeyException if the key provider has no signing key or signing fails; nothing was stored
      * @throws TokenStoreException if the store fails; nothing was issued
-     * @throws IllegalStateException if the claims customizer returns a reserved or invalid claim
+     * @throws IllegalStateException if the claims customizer fails or returns a reserved or invalid claim, or the
+     *     access token would be longer than the validator accepts; nothing was stored
      */
     public TokenPair issue(IssueRequest request) {
         Objects.requireNonNull(request, "request");
         Instant now = clock.instant();
         if (store == null) {
-            return mint(request, null, Optional.empty(), now);
+            Minted minted = mint(request, null, now);
+            return published(minted, Optional.empty(), now);
         }
+        String familyId = newId();
+        Minted minted = mint(request, familyId, now);
         String refreshToken = refreshTokens.newToken();
-        RefreshFamily family = new RefreshFamily(newId(), request.subject(), request.clientId(), request.scopes(),
+        RefreshFamily family = new RefreshFamily(familyId, request.subject(), request.clientId(), request.scopes(),
                 request.claims(), now, now.plus(maxTtl), Optional.empty(), Optional.empty());
         RefreshTokenRecord first = RefreshTokenRecord.active(refreshTokens.hash(refreshToken), family.id(),
                 Optional.empty(), now, idleExpiry(family, now));
-        Map<String, Object> extra = extraClaims(request);
         store.createFamily(family, first);
         LOG.debug("started refresh family {} for client {}", family.id(), family.clientId());
-        return mint(request, extra, family.id(), Optional.of(refreshToken), now);
+        return published(minted, Optional.of(refreshToken), now);
     }
 
     /**
      * Exchanges a refresh token for a new pair (RFC 6749 §6). The new access token carries the scopes asked for (all
      * granted scopes if none); the refresh token keeps the granted scopes.
      *
+     * <p>The checks run in this order, and only the last step writes:
+     * <ol>
+     *   <li>the token's shape (prefix, length, checksum), without the store: else {@code MALFORMED};</li>
+     *   <li>that it is known: else {@code UNKNOWN};</li>
+     *   <li>its state, before anything about the request is judged: a revoked family or token is {@code REVOKED},
+     *       an expired one {@code EXPIRED}, and a rotated token outside its grace window is reuse: its family is
+     *       revoked and the answer is {@code REUSED}. So a replayed or dead token gets the same {@code invalid_grant}
+     *       whatever client or scope it comes with, and replay is always detected;</li>
+     *   <li>for a usable token (current, or rotated within its grace window): the client ({@code CLIENT_MISMATCH}),
+     *       then the scopes asked for ⊆ granted ({@link InvalidScopeException});</li>
+     *   <li>all fallible work: the claims customizer, the signing key, the signature;</li>
+     *   <li>one atomic, conditional step in the store (rotate, claim a grace use, or slide in
+     *       {@link RefreshRotation#REUSE} mode). If the store refuses it, the state it read is classified as in step
+     *       3 and the prepared tokens are thrown away.</li>
+     * </ol>
+     * Any failure before the last step, and any {@link TokenStoreException} that says so, leaves the presented token
+     * as it was: a failed refresh consumes nothing.
+     *
      * @throws InvalidGrantException if the token is malformed, unknown, expired, revoked, of another client, or
      *     reused (in which case its family is now revoked)
      * @throws InvalidScopeException if a scope asked for was not granted; the token was not consumed
-     * @throws TokenStoreException if the store fails; the token was not consumed
-     * @throws IllegalStateException if this service has no store
+     * @throws KeyException if no signing key is available or signing fails; the token was not consumed
+     * @throws TokenStoreException if the store fails; the token was not consumed, unless the exception's
+     *     {@link TokenStoreException#outcomeUnknown()} is true (the store could not tell whether it rotated)
+     * @throws IllegalStateException if this service has no store, or the claims customizer fails; the token was not
+     *     consumed
      */
     public TokenPair refresh(RefreshRequest request) {
         Objects.requireNonNull(request, "request");
@@ -158,7 +186,15 @@ public final class TokenService {
         String label = hash.substring(0, 8);
         StoredToken stored = store.findToken(hash).orElseThrow(
                 () -> new InvalidGrantException(Reason.UNKNOWN, "no refresh token " + label));
+        Instant now = clock.instant();
         RefreshFamily family = stored.family();
+        RefreshTokenRecord presented = stored.token();
+        boolean current = presented.state() == TokenState.ACTIVE && family.isLiveAt(now)
+                && !presented.isIdleExpiredAt(now);
+        boolean inGrace = !current && rotation == RefreshRotation.ROTATE && isGraceEligible(stored, now);
+        if (!current && !inGrace) {
+            throw classify(stored, label, now);
+        }
         if (!family.clientId().equals(request.clientId())) {
             throw new InvalidGrantException(Reason.CLIENT_MISMATCH, "refresh token " + label + " belongs to client "
                     + family.clientId() + ", presented by " + request.clientId());
@@ -169,13 +205,17 @@ public final class TokenService {
             extra.removeAll(family.scopes());
             throw new InvalidScopeException("scopes " + extra + " were not granted to session " + family.id());
         }
-        Instant now = clock.instant();
+        Minted minted = mint(new IssueRequest(family.subject(), family.clientId(), scopes, family.claims()),
+                family.id(), now);
+        if (inGrace) {
+            return graceReplay(stored, token, hash, label, minted, now);
+        }
         if (rotation == RefreshRotation.REUSE) {
             RotationResult result = store.slide(family.id(), hash, idleExpiry(family, now), now);
             if (!result.applied()) {
                 throw refused(result.current(), label, now);
             }
-            return refreshed(family, scopes, token, now, false);
+            return refreshed(family, minted, token, now, false);
         }
         String successor = refreshTokens.newToken();
         String successorHash = refreshTokens.hash(successor);
@@ -185,22 +225,57 @@ public final class TokenService {
                 withGrace ? Optional.of(refreshTokens.seal(token, hash, successor)) : Optional.empty(),
                 withGrace ? Optional.of(now.plus(grace)) : Optional.empty(), now);
         if (result.applied()) {
-            return refreshed(family, scopes, successor, now, false);
+            return refreshed(family, minted, successor, now, false);
         }
-        StoredToken current = result.current().orElseThrow(
+        StoredToken changed = result.current().orElseThrow(
                 () -> new InvalidGrantException(Reason.UNKNOWN, "refresh token " + label + " is gone"));
-        if (current.token().state() != TokenState.ROTATED) {
+        if (changed.token().state() != TokenState.ROTATED) {
             throw refused(result.current(), label, now);
         }
-        if (withGrace && current.family().isLiveAt(now)) {
-            Optional<RefreshTokenRecord> claimed = store.claimGrace(family.id(), hash, graceUses, now);
-            if (claimed.isPresent() && claimed.get().sealedSuccessor().isPresent()) {
-                String same = refreshTokens.open(token, hash, claimed.get().sealedSuccessor().get());
-                LOG.debug("refresh token {} replayed within the grace window of family {}", label, family.id());
-                return refreshed(family, scopes, same, now, true);
-            }
+        if (isGraceEligible(changed, now)) {
+            return graceReplay(changed, token, hash, label, minted, now);
         }
-        throw reuse(current, label, now);
+        throw classify(changed, label, now);
+    }
+
+    /** Whether a read token looks claimable in its grace window; the store's claim decides for sure. */
+    private boolean isGraceEligible(StoredToken stored, Instant now) {
+        RefreshTokenRecord t = stored.token();
+        return !grace.isZero() && t.state() == TokenState.ROTATED && stored.family().isLiveAt(now)
+                && t.sealedSuccessor().isPresent() && t.graceUntil().isPresent() && now.isBefore(t.graceUntil().get())
+                && t.graceUses() < graceUses;
+    }
+
+    /**
+     * Hands the rotated token's successor out again within the grace window. The seal is opened before the use is
+     * claimed, so nothing fallible follows the claim.
+     */
+    private TokenPair graceReplay(StoredToken stored, String token, String hash, String label, Minted minted,
+                                  Instant now) {
+        String sealed = stored.token().sealedSuccessor().orElseThrow();
+        String same = refreshTokens.open(token, hash, sealed);
+        Optional<RefreshTokenRecord> claimed = store.claimGrace(stored.family().id(), hash, graceUses, now);
+        if (claimed.isEmpty()) {
+            Optional<StoredToken> after = store.findToken(hash);
+            throw after.isPresent() ? classify(after.get(), label, now)
+                    : new InvalidGrantException(Reason.UNKNOWN, "refresh token " + label + " is gone");
+        }
+        if (claimed.get().sealedSuccessor().filter(sealed::equals).isEmpty()) {
+            throw new TokenStoreException("the store returned another successor for refresh token " + label, null);
+        }
+        LOG.debug("refresh token {} replayed within the grace window of family {}", label, stored.family().id());
+        return refreshed(stored.family(), minted, same, now, true);
+    }
+
+    /**
+     * The answer for a token that is not usable, from the state read: revoked, expired, or reuse (which revokes the
+     * family). A token that is current and live is not classified here.
+     */
+    private InvalidGrantException classify(StoredToken stored, String label, Instant now) {
+        if (stored.token().state() == TokenState.ROTATED) {
+            return reuse(stored, label, now);
+        }
+        return refused(Optional.of(stored), label, now);
     }
 
     private InvalidGrantException reuse(StoredToken current, String label, Instant now) {
@@ -247,10 +322,9 @@ public final class TokenService {
                 + " although it is active and live", null);
     }
 
-    private TokenPair refreshed(RefreshFamily family, Set<String> scopes, String refreshToken, Instant now,
+    private TokenPair refreshed(RefreshFamily family, Minted minted, String refreshToken, Instant now,
                                 boolean graceReplay) {
-        IssueRequest request = new IssueRequest(family.subject(), family.clientId(), scopes, family.claims());
-        TokenPair pair = mint(request, extraClaims(request), family.id(), Optional.of(refreshToken), now);
+        TokenPair pair = published(minted, Optional.of(refreshToken), now);
         Events.publish(listener, new TokenEvent.Refreshed(now, family.id(), pair.accessTokenId(), graceReplay));
         return pair;
     }
@@ -260,23 +334,33 @@ public final class TokenService {
         return idle.isBefore(family.expiresAt()) ? idle : family.expiresAt();
     }
 
-    private TokenPair mint(IssueRequest request, String familyId, Optional<String> refreshToken, Instant now) {
-        return mint(request, extraClaims(request), familyId, refreshToken, now);
+    /** A signed access token not yet handed out: everything fallible about issuing it is done. */
+    private record Minted(IssueRequest request, String familyId, String token, String jti, long expiresAtSeconds,
+                          String kid) {
     }
 
-    private TokenPair mint(IssueRequest request, Map<String, Object> extra, String familyId,
-                           Optional<String> refreshToken, Instant now) {
+    private Minted mint(IssueRequest request, String familyId, Instant now) {
+        Map<String, Object> extra = extraClaims(request);
         JwtKey key = keys.signingKey();
         long iat = now.getEpochSecond();
         long exp = iat + accessTokenTtl.toSeconds();
         String jti = newId();
         String token = writer.write(key, new AccessTokenWriter.Claims(issuer, request.subject(), audience, iat, exp,
                 jti, request.clientId(), request.scopes(), familyId, extra));
-        LOG.debug("issued access token jti={} client={} kid={}", jti, request.clientId(), key.kid());
-        Events.publish(listener, new TokenEvent.Issued(now, jti, request.subject(), request.clientId(),
-                Optional.ofNullable(familyId)));
-        return new TokenPair(token, jti, accessTokenTtl, Instant.ofEpochSecond(exp), request.scopes(), refreshToken,
-                Optional.ofNullable(familyId));
+        if (token.length() > maxTokenLength) {
+            throw new IllegalStateException("the access token for client " + request.clientId() + " would be "
+                    + token.length() + " characters, more than the validator accepts (" + maxTokenLength
+                    + "); issue fewer or smaller claims, or raise maxTokenLength");
+        }
+        return new Minted(request, familyId, token, jti, exp, key.kid());
+    }
+
+    private TokenPair published(Minted m, Optional<String> refreshToken, Instant now) {
+        LOG.debug("issued access token jti={} client={} kid={}", m.jti(), m.request().clientId(), m.kid());
+        Events.publish(listener, new TokenEvent.Issued(now, m.jti(), m.request().subject(), m.request().clientId(),
+                Optional.ofNullable(m.familyId())));
+        return new TokenPair(m.token(), m.jti(), accessTokenTtl, Instant.ofEpochSecond(m.expiresAtSeconds()),
+                m.request().scopes(), refreshToken, Optional.ofNullable(m.familyId()));
     }
 
     private Map<String, Object> extraClaims(IssueRequest request) {
@@ -299,6 +383,11 @@ public final class TokenService {
                 throw new IllegalStateException("claims customizer: " + invalid.getMessage(), invalid);
             }
         }
+        try {
+            Json.checkBudget(all);
+        } catch (IllegalArgumentException tooMany) {
+            throw new IllegalStateException("claims customizer: " + tooMany.getMessage(), tooMany);
+        }
         return all;
     }
 
@@ -312,6 +401,9 @@ public final class TokenService {
      * Validates an access token; see {@link AccessTokenValidator#validate(String)}.
      *
      * @throws InvalidTokenException with the reason the token was refused
+     * @throws TokenStoreException with {@link Builder#revocationAwareValidation}, if the store cannot say whether the
+     *     token's session or {@code jti} was revoked (and no cached answer is fresh): the token is neither accepted nor
+     *     refused, so answer 500 (or 503), never 200
      */
     public VerifiedAccessToken validate(String accessToken) {
         return validator.validate(accessToken);
@@ -363,7 +455,8 @@ public final class TokenService {
     }
 
     /**
-     * Logs a subject out everywhere: revokes every live family of {@code subject}.
+     * Logs a subject out everywhere: revokes every live family of exactly {@code subject} (case and trailing spaces
+     * count). A subject no request could carry has none.
      *
      * @return how many families were revoked
      * @throws TokenStoreException if the store fails (some families may already be revoked; call again)
@@ -371,11 +464,14 @@ public final class TokenService {
      */
     public int revokeAll(String subject) {
         requireStore("revokeAll");
-        Objects.requireNonNull(subject, "subject");
+        if (!isSubject(subject)) {
+            return 0;
+        }
         Instant now = clock.instant();
         int revoked = 0;
         for (RefreshFamily family : store.liveFamilies(subject, now)) {
-            if (revokeFamily(family, RevocationReason.LOGOUT_ALL, now)) {
+            // Exactly this subject, whatever the store's collation makes of case or trailing spaces.
+            if (family.subject().equals(subject) && revokeFamily(family, RevocationReason.LOGOUT_ALL, now)) {
                 revoked++;
             }
         }
@@ -383,14 +479,19 @@ public final class TokenService {
     }
 
     /**
-     * The live sessions (families) of {@code subject}, oldest first, for a "your devices" page.
+     * The live sessions (families) of {@code subject}, oldest first, for a "your devices" page. Subjects are compared
+     * exactly (case and trailing spaces count); a subject no request could carry has none.
      *
+     * @throws TokenStoreException if the store fails
      * @throws IllegalStateException if this service has no store
      */
     public List<Session> sessions(String subject) {
         requireStore("sessions");
-        Objects.requireNonNull(subject, "subject");
+        if (!isSubject(subject)) {
+            return List.of();
+        }
         return store.liveFamilies(subject, clock.instant()).stream()
+                .filter(f -> f.subject().equals(subject))
                 .sorted(java.util.Comparator.comparing(RefreshFamily::createdAt))
                 .map(f -> new Session(f.id(), f.clientId(), f.scopes(), f.createdAt(), f.expiresAt()))
                 .toList();
@@ -400,18 +501,45 @@ public final class TokenService {
      * Revokes one session of {@code subject}. A session of another subject is left alone, so one user cannot end
      * another's session by guessing its id.
      *
-     * @return whether the session was live and is now revoked
+     * @return whether the session was live and is now revoked; false for an id or subject of a shape this service
+     *     never issues, without asking the store
+     * @throws TokenStoreException if the store fails
      * @throws IllegalStateException if this service has no store
      */
     public boolean revokeSession(String subject, String sessionId) {
         requireStore("revokeSession");
-        Objects.requireNonNull(subject, "subject");
-        Objects.requireNonNull(sessionId, "sessionId");
+        if (!isSubject(subject) || !isSessionId(sessionId)) {
+            return false;
+        }
         Instant now = clock.instant();
         return store.findFamily(sessionId)
                 .filter(family -> family.subject().equals(subject) && family.isLiveAt(now))
                 .map(family -> revokeFamily(family, RevocationReason.SESSION_REVOKED, now))
                 .orElse(false);
+    }
+
+    /** Whether {@code subject} could have been issued: anything else has no sessions, and never reaches the store. */
+    private static boolean isSubject(String subject) {
+        try {
+            IssueRequest.checkId("subject", subject);
+            return true;
+        } catch (InvalidRequestException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code id} has the shape of the session ids this service makes (22 base64url characters). */
+    private static boolean isSessionId(String id) {
+        if (id == null || id.length() != SESSION_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean revokeFamily(RefreshFamily family, RevocationReason reason, Instant now) {
@@ -428,7 +556,7 @@ public final class TokenService {
      * Token introspection (RFC 7662) for either kind of token. Anything not currently usable is
      * {@link Introspection#inactive()}, with no reason given.
      *
-     * @throws TokenStoreException if the store fails
+     * @throws TokenStoreException if the store fails, including the revocation check of revocation-aware validation
      */
     public Introspection introspect(String token) {
         if (token == null || token.isEmpty()) {
@@ -466,7 +594,7 @@ public final class TokenService {
      * denials past their expiry, in bounded batches. Schedule it (hourly is plenty); it never removes a row that
      * could still detect reuse.
      *
-     * @return how many rows were deleted
+     * @return how many rows were deleted (a store may also count the passed sealed successors it dropped)
      * @throws TokenStoreException if the store fails (earlier batches stay deleted; call again)
      * @throws IllegalStateException if this service has no store
      */
@@ -488,6 +616,22 @@ public final class TokenService {
             throw new IllegalStateException(operation + " needs a token store; configure TokenService.builder()"
                     + ".store(...)");
         }
+    }
+
+    /**
+     * Runs {@link #purgeExpired()} now and then every {@code interval} after the previous run ends, on a daemon
+     * thread, until the returned scheduler is closed. A failed run is logged at WARN and counted, and the next run
+     * goes ahead; handing {@code tokens::purgeExpired} to a {@code ScheduledExecutorService} instead stops for good
+     * after the first exception. Any or every instance of an application may run one.
+     *
+     * @param interval the time from the end of one run to the start of the next (an hour is plenty)
+     * @return the running schedule, with counters for monitoring; close it on shutdown
+     * @throws IllegalArgumentException if {@code interval} is zero or negative
+     * @throws IllegalStateException if this service has no store
+     */
+    public PurgeScheduler schedulePurge(Duration interval) {
+        requireStore("schedulePurge");
+        return PurgeScheduler.start(this::purgeExpired, clock, interval);
     }
 
     /** The validator this service delegates to, to hand to code that only validates. */

@@ -208,7 +208,7 @@ public final class DemoServer implements AutoCloseable {
                 RefreshRequest.Builder request = RefreshRequest.of(refreshToken).client(client.id());
                 String scope = form.get("scope");
                 if (scope != null) {
-                    request.scopes(split(scope));
+                    request.scope(scope);   // a malformed one is InvalidScopeException: invalid_scope, 400
                 }
                 Exchanges.sendJson(exchange, 200, tokens.refresh(request.build()).toJson());
             }

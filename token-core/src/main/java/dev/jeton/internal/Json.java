@@ -38,14 +38,16 @@ public final class Json {
     public static final int MAX_NUMBER_LENGTH = 32;
     /** Maximum number of values (members and array elements) in one document. */
     public static final int MAX_VALUES = 1_000;
+    private static final int MAX_STRING_LENGTH = 64 * 1024;
+    private static final int MAX_NAME_LENGTH = 1024;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_DEPTH)
                     .maxNumberLength(MAX_NUMBER_LENGTH)
-                    .maxStringLength(64 * 1024)
-                    .maxNameLength(1024)
+                    .maxStringLength(MAX_STRING_LENGTH)
+                    .maxNameLength(MAX_NAME_LENGTH)
                     .maxDocumentLength(1024 * 1024)
                     .build())
             .build();
@@ -254,25 +256,77 @@ public final class Json {
         }
     }
 
+    /** Values kept free, out of {@link #MAX_VALUES}, for the claims Jeton writes itself beside the extra ones. */
+    public static final int RESERVED_VALUES = 24;
+
     /**
      * Checks that {@code value} is JSON-compatible (String, Boolean, integral Number, finite Double/Float,
-     * BigDecimal, Collection or Map with String keys of such values, nested at most {@link #MAX_DEPTH}) and returns an
-     * immutable copy.
+     * BigDecimal, Collection or Map with String keys of such values) within the limits {@link #parseObject} reads
+     * back: nested at most {@link #MAX_DEPTH} levels counting the enclosing claims object, strings at most 64 Ki
+     * characters, names at most 1,024, numbers at most {@link #MAX_NUMBER_LENGTH} characters. Returns an immutable
+     * copy.
+     *
+     * @throws IllegalArgumentException naming the claim and the limit, never quoting the value
      */
     public static Object checkValue(String name, Object value) {
         return checkValue(name, value, 0);
     }
 
+    /**
+     * Checks claims as a whole: each value as {@link #checkValue}, and all of them together within the
+     * {@link #MAX_VALUES} budget of the reader, less {@link #RESERVED_VALUES}. Returns how many values they hold.
+     *
+     * @throws IllegalArgumentException if they hold more
+     */
+    public static int checkBudget(Map<String, Object> claims) {
+        int values = 0;
+        for (Map.Entry<String, Object> e : claims.entrySet()) {
+            values += 1 + countValues(e.getValue());
+        }
+        if (values > MAX_VALUES - RESERVED_VALUES) {
+            throw new IllegalArgumentException("claims hold " + values + " JSON values (members and array elements); "
+                    + "at most " + (MAX_VALUES - RESERVED_VALUES) + " fit in a token a validator reads back");
+        }
+        return values;
+    }
+
+    private static int countValues(Object value) {
+        int count = 0;
+        if (value instanceof Map<?, ?> map) {
+            for (Object v : map.values()) {
+                count += 1 + countValues(v);
+            }
+        } else if (value instanceof Collection<?> collection) {
+            for (Object v : collection) {
+                count += 1 + countValues(v);
+            }
+        }
+        return count;
+    }
+
     private static Object checkValue(String name, Object value, int depth) {
-        if (depth > MAX_DEPTH) {
-            throw new IllegalArgumentException("claim '" + name + "' is nested deeper than " + MAX_DEPTH);
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("a claim name is longer than " + MAX_NAME_LENGTH + " characters");
         }
         if (value == null) {
             throw new IllegalArgumentException("claim '" + name + "' is null; leave it out instead");
         }
-        if (value instanceof String || value instanceof Boolean || value instanceof Integer || value instanceof Long
-                || value instanceof Short || value instanceof Byte || value instanceof BigInteger
-                || value instanceof BigDecimal) {
+        if (value instanceof String string) {
+            if (string.length() > MAX_STRING_LENGTH) {
+                throw new IllegalArgumentException("claim '" + name + "' holds a string longer than "
+                        + MAX_STRING_LENGTH + " characters");
+            }
+            return value;
+        }
+        if (value instanceof Boolean || value instanceof Integer || value instanceof Long || value instanceof Short
+                || value instanceof Byte) {
+            return value;
+        }
+        if (value instanceof BigInteger || value instanceof BigDecimal) {
+            if (value.toString().length() > MAX_NUMBER_LENGTH) {
+                throw new IllegalArgumentException("claim '" + name + "' holds a number longer than "
+                        + MAX_NUMBER_LENGTH + " characters");
+            }
             return value;
         }
         if (value instanceof Double || value instanceof Float) {
@@ -282,11 +336,21 @@ public final class Json {
             }
             return value;
         }
+        boolean container = value instanceof Map<?, ?> || value instanceof Collection<?>;
+        // The claims object is level 1, so a container directly under it opens level 2.
+        if (container && depth + 2 > MAX_DEPTH) {
+            throw new IllegalArgumentException("claim '" + name + "' is nested deeper than " + MAX_DEPTH
+                    + " levels, counting the claims object");
+        }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 if (!(e.getKey() instanceof String key)) {
                     throw new IllegalArgumentException("claim '" + name + "' has a non-String key");
+                }
+                if (key.length() > MAX_NAME_LENGTH) {
+                    throw new IllegalArgumentException("claim '" + name + "' has a member name longer than "
+                            + MAX_NAME_LENGTH + " characters");
                 }
                 copy.put(key, checkValue(name, e.getValue(), depth + 1));
             }

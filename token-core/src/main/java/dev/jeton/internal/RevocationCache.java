@@ -6,22 +6,36 @@ import java.time.Instant;
 import java.util.Iterator;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The store's answers to "is this family / this jti revoked?", kept briefly so that revocation-aware validation does
  * not ask the store on every request. A "revoked" answer is kept (revocation is final); a "not revoked" answer for at
  * most the TTL. Revocations made through the same service are recorded at once. Bounded. Not part of Jeton's API.
+ *
+ * <p>A "revoked" answer always wins: a "not revoked" answer never replaces it, and a "not revoked" answer whose
+ * lookup overlapped a revocation recorded here is returned to its caller but not kept, so a lookup that read the
+ * store just before a revocation cannot re-open the revoked session for the TTL once the revocation is recorded.
+ * Ages come from the caller's clock; an answer stamped later than now (the clock stepped back) counts as stale.
+ *
+ * <p>Thread-safe.
  */
 public final class RevocationCache {
 
     private static final int MAX_ENTRIES = 100_000;
 
+    /** A store answer, stamped with the time its lookup started: it is never younger than what it saw. */
     private record Answer(boolean revoked, long checkedAtMillis) {
     }
+
+    private static final Answer REVOKED = new Answer(true, Long.MIN_VALUE);
 
     private final TokenStore store;
     private final long ttlMillis;
     private final ConcurrentHashMap<String, Answer> answers = new ConcurrentHashMap<>();
+    /** Bumped before each revocation recorded here is stored; a lookup across a bump keeps no "not revoked". */
+    private final AtomicLong recordedRevocations = new AtomicLong();
 
     public RevocationCache(TokenStore store, long ttlMillis) {
         this.store = store;
@@ -40,26 +54,49 @@ public final class RevocationCache {
         return revoked("j:" + jti, now, () -> store.isAccessTokenRevoked(jti, now));
     }
 
-    public void familyRevoked(String familyId, Instant now) {
-        put("f:" + familyId, new Answer(true, now.toEpochMilli()));
+    /** Records a revocation already written to the store. */
+    public void familyRevoked(String familyId) {
+        recordRevocation("f:" + familyId);
     }
 
-    public void accessTokenRevoked(String jti, Instant now) {
-        put("j:" + jti, new Answer(true, now.toEpochMilli()));
+    /** Records a denial already written to the store. */
+    public void accessTokenRevoked(String jti) {
+        recordRevocation("j:" + jti);
     }
 
-    private boolean revoked(String key, Instant now, java.util.function.BooleanSupplier lookup) {
+    private void recordRevocation(String key) {
+        // The bump comes first: a lookup keeping its answer either sees it and keeps nothing, or kept its answer
+        // before it, and the put below overwrites that answer.
+        recordedRevocations.incrementAndGet();
+        makeRoom();
+        answers.put(key, REVOKED);
+    }
+
+    private boolean revoked(String key, Instant now, BooleanSupplier lookup) {
         long nowMillis = now.toEpochMilli();
         Answer answer = answers.get(key);
-        if (answer != null && (answer.revoked() || nowMillis - answer.checkedAtMillis() < ttlMillis)) {
+        if (answer != null && (answer.revoked() || isFresh(answer, nowMillis))) {
             return answer.revoked();
         }
+        long revocationsBefore = recordedRevocations.get();
         boolean revoked = lookup.getAsBoolean();
-        put(key, new Answer(revoked, nowMillis));
+        makeRoom();
+        if (revoked) {
+            answers.put(key, REVOKED);
+        } else {
+            answers.compute(key, (k, existing) -> (existing != null && existing.revoked())
+                    || recordedRevocations.get() != revocationsBefore ? existing : new Answer(false, nowMillis));
+        }
         return revoked;
     }
 
-    private void put(String key, Answer answer) {
+    private boolean isFresh(Answer answer, long nowMillis) {
+        long age = nowMillis - answer.checkedAtMillis();
+        // A negative age means the clock went back since the lookup: how old the answer is cannot be told.
+        return age >= 0 && age < ttlMillis;
+    }
+
+    private void makeRoom() {
         if (answers.size() >= MAX_ENTRIES) {
             Iterator<Answer> it = answers.values().iterator();
             for (int i = 0; i < MAX_ENTRIES / 10 && it.hasNext(); i++) {
@@ -67,6 +104,5 @@ public final class RevocationCache {
                 it.remove();
             }
         }
-        answers.put(key, answer);
     }
 }

@@ -1,5 +1,6 @@
 package dev.jeton.internal;
 
+import dev.jeton.InvalidScopeException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -11,17 +12,44 @@ public final class Scopes {
     private Scopes() {
     }
 
-    /** Checks each scope token and returns an unmodifiable, order-keeping copy. */
+    /**
+     * Checks each scope token and returns an unmodifiable, order-keeping copy.
+     *
+     * @throws InvalidScopeException if a value is null, empty or has a character RFC 6749 §3.3 does not allow
+     */
     public static Set<String> check(Collection<String> scopes) {
+        if (scopes == null) {
+            throw malformed();
+        }
         Set<String> copy = new LinkedHashSet<>();
         for (String scope : scopes) {
             if (!isScopeToken(scope)) {
-                throw new IllegalArgumentException("scope values must be non-empty and made of the characters "
-                        + "RFC 6749 §3.3 allows (printable ASCII except space, '\"' and '\\')");
+                throw malformed();
             }
             copy.add(scope);
         }
         return Collections.unmodifiableSet(copy);
+    }
+
+    /**
+     * Parses a {@code scope} parameter as a client sent it (RFC 6749 §3.3): scope tokens separated by single spaces.
+     *
+     * @throws InvalidScopeException if it is malformed
+     */
+    public static Set<String> parseRequested(String scope) {
+        if (scope == null) {
+            throw malformed();
+        }
+        try {
+            return parse(scope);
+        } catch (IllegalArgumentException e) {
+            throw malformed();
+        }
+    }
+
+    private static InvalidScopeException malformed() {
+        return new InvalidScopeException("scope values must be non-empty and made of the characters RFC 6749 §3.3 "
+                + "allows (printable ASCII except space, '\"' and '\\'), separated by single spaces");
     }
 
     public static boolean isScopeToken(String scope) {

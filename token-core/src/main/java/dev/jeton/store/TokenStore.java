@@ -14,7 +14,11 @@ import java.util.Optional;
  * <p>What a store holds is never a usable token: token rows carry only a hash of the token, and a successor sealed
  * under a key derived from its predecessor token. Implementations must be thread-safe, and safe across processes
  * when they are shared (a database). Every method throws {@link TokenStoreException} on an infrastructure failure,
- * after having changed nothing; implementations retry contention (serialisation failures, deadlocks) themselves.
+ * after having changed nothing; implementations retry contention (serialisation failures, deadlocks) themselves. A
+ * write whose commit answer is lost (the connection failed after the commit was sent) is resolved before answering:
+ * the store looks for its effect and answers as if the commit had succeeded or failed; only when it cannot look does
+ * it throw a {@link TokenStoreException} whose {@link TokenStoreException#outcomeUnknown()} is true, never one that
+ * claims nothing changed.
  *
  * <p>Instants passed in come from Jeton's clock; a store never reads its own clock.
  */
@@ -100,12 +104,14 @@ public interface TokenStore {
      * Deletes, in one bounded batch, what can no longer matter at {@code now}: families past their absolute expiry
      * with all their tokens, and access-token denials past their expiry. Never deletes a token of a family before
      * the family's absolute expiry, so reuse of any rotated token stays detectable. Sealed successors whose grace
-     * window has passed are dropped.
+     * window has passed are dropped. Runs beside refreshes without making any of them wait long or fail: a database
+     * store bounds each statement by an index and a batch size, in short transactions.
      *
      * @param now the current instant
-     * @param maxRows about how many rows (families, tokens or denials) to delete in this call; a family goes whole,
-     *     with its tokens, so a call may exceed it by one family's rows
-     * @return how many rows were deleted; call again while it returns {@code maxRows} or more
+     * @param maxRows about how many rows (families, tokens or denials) to delete in this call; a call may exceed it by
+     *     one family's rows
+     * @return how many rows were deleted, plus, for a store that counts them, sealed successors dropped; call again
+     *     while it returns {@code maxRows} or more
      */
     int purgeExpired(Instant now, int maxRows);
 }

@@ -1,10 +1,12 @@
 package dev.jeton.store.inmemory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.jeton.InvalidGrantException;
+import dev.jeton.InvalidRequestException;
 import dev.jeton.InvalidScopeException;
 import dev.jeton.InvalidTokenException;
 import dev.jeton.IssueRequest;
@@ -28,7 +30,8 @@ import java.util.Set;
  * is a short program run against a fresh {@link TokenService}: issue, refresh (a token of the pool, a mutation of one,
  * or any string), revoke, introspect, validate, log out everywhere, move the clock, purge. The properties:
  * <ul>
- *   <li>refresh throws only {@link InvalidGrantException} or {@link InvalidScopeException}; validate only
+ *   <li>an empty token is refused with {@link InvalidRequestException} when the request is built; refresh throws
+ *       only {@link InvalidGrantException} or {@link InvalidScopeException}; validate only
  *       {@link InvalidTokenException}; revoke, introspect, revokeAll and purge throw nothing;</li>
  *   <li>a family that was revoked (logout, log out everywhere, reuse detected) never refreshes again;</li>
  *   <li>a successful refresh returns tokens that introspect active and validate;</li>
@@ -123,6 +126,11 @@ class RefreshFuzzTest {
             if (data.consumeBoolean()) {
                 scopes.add(scope);
             }
+        }
+        if (pick.token.isEmpty()) {
+            // A missing refresh_token parameter is refused when the request is built, before the service sees it.
+            assertThatThrownBy(() -> RefreshRequest.of(pick.token)).isInstanceOf(InvalidRequestException.class);
+            return;
         }
         RefreshRequest request = RefreshRequest.of(pick.token).client(data.pickValue(CLIENTS)).scopes(scopes).build();
         TokenPair next;

@@ -5,8 +5,9 @@ import java.sql.SQLException;
 import java.util.Locale;
 
 /**
- * The databases {@link JdbcTokenStore} speaks to. They differ in little: the schema script and the upsert of an
- * access-token denial. Detected from {@link DatabaseMetaData}, or set explicitly.
+ * The databases {@link JdbcTokenStore} speaks to. They differ in little: the schema script (types, and the collation
+ * that makes every text comparison exact) and the upsert of an access-token denial. Detected from
+ * {@link DatabaseMetaData}, or set explicitly.
  */
 public enum Dialect {
     /** H2 2.x. */
@@ -21,11 +22,21 @@ public enum Dialect {
             INSERT INTO ${prefix}denied_jti (jti, expires_at) VALUES (?, ?)
             ON CONFLICT (jti) DO UPDATE SET expires_at = GREATEST(${prefix}denied_jti.expires_at, EXCLUDED.expires_at)
             """),
-    /** MySQL 8 and MariaDB 10.6 and later (InnoDB). */
-    MYSQL("mysql", """
-            INSERT INTO ${prefix}denied_jti (jti, expires_at) VALUES (?, ?)
-            ON DUPLICATE KEY UPDATE expires_at = GREATEST(expires_at, VALUES(expires_at))
-            """);
+    /** MySQL 8.0.17 and later (InnoDB): the first with a no-pad binary collation for utf8mb4. */
+    MYSQL("mysql", Upsert.ON_DUPLICATE_KEY),
+    /**
+     * MariaDB 10.6 and later (InnoDB). Its own script: the no-pad binary collations it has ({@code *_nopad_bin}) are
+     * not the ones MySQL has ({@code utf8mb4_0900_bin}).
+     */
+    MARIADB("mariadb", Upsert.ON_DUPLICATE_KEY);
+
+    /** Statements shared by dialects. */
+    private static final class Upsert {
+        static final String ON_DUPLICATE_KEY = """
+                INSERT INTO ${prefix}denied_jti (jti, expires_at) VALUES (?, ?)
+                ON DUPLICATE KEY UPDATE expires_at = GREATEST(expires_at, VALUES(expires_at))
+                """;
+    }
 
     private final String schemaName;
     private final String denyJtiSql;
@@ -60,7 +71,13 @@ public enum Dialect {
         if (product.contains("postgresql")) {
             return POSTGRESQL;
         }
-        if (product.contains("mysql") || product.contains("mariadb")) {
+        // MySQL's own driver names a MariaDB server "MySQL"; its version string still says MariaDB.
+        if (product.contains("mariadb")
+                || product.contains("mysql") && metaData.getDatabaseProductVersion().toLowerCase(Locale.ROOT)
+                        .contains("mariadb")) {
+            return MARIADB;
+        }
+        if (product.contains("mysql")) {
             return MYSQL;
         }
         throw new IllegalArgumentException("JdbcTokenStore supports H2, PostgreSQL, MySQL and MariaDB, not "

@@ -21,10 +21,12 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -46,15 +48,24 @@ import org.slf4j.LoggerFactory;
  * rotation is that lock, a conditional {@code UPDATE} of the presented token that must change one row, the
  * {@code INSERT} of its successor, and the commit: four round trips. Serialisation failures and deadlocks
  * (SQLSTATE 40001, 40P01, MySQL 1213) are retried with a short randomised backoff; any other failure is a
- * {@link TokenStoreException} after a rollback, so nothing is half-written.
+ * {@link TokenStoreException} after a rollback, so nothing is half-written. A commit that fails without saying the
+ * database rolled back (a connection lost after {@code COMMIT} was sent) may have committed: the store then locks the
+ * family row on a fresh connection, without waiting, and looks for what the transaction wrote (for a rotation, the
+ * successor's row). Found, the step returns as if the commit had answered; not found, a {@link TokenStoreException}
+ * says nothing changed; when it cannot look, {@link TokenStoreException#outcomeUnknown()} is true.
  *
  * <p>Rows hold token hashes, never tokens; times are {@code BIGINT} epoch milliseconds. The DDL ships per dialect
- * as {@link Dialect#schemaResource()}. Thread-safe.
+ * as {@link Dialect#schemaResource()}. Text is compared exactly, case and trailing spaces included: the scripts use
+ * {@code VARCHAR} (never the padding {@code CHAR}) and, on MySQL and MariaDB, no-pad binary collations; and every
+ * lookup by a caller's text (hash, session id, subject, {@code jti}) checks the row's value again in Java, so that a
+ * table created with another collation still answers exactly. Thread-safe.
  */
 public final class JdbcTokenStore implements TokenStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcTokenStore.class);
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9_]{0,30}");
+    /** The most rows one purge transaction changes, so that its locks are held briefly. */
+    private static final int ROWS_PER_TRANSACTION = 100;
     private static final String FAMILY_COLUMNS =
             "f.id, f.subject, f.client_id, f.scopes, f.claims, f.created_at, f.expires_at, f.revoked_at, "
                     + "f.revocation_reason";
@@ -71,6 +82,7 @@ public final class JdbcTokenStore implements TokenStore {
     private final String insertToken;
     private final String selectTokenWithFamily;
     private final String lockFamily;
+    private final String lockFamilyNoWait;
     private final String selectToken;
     private final String rotateToken;
     private final String slideToken;
@@ -84,10 +96,13 @@ public final class JdbcTokenStore implements TokenStore {
     private final String isDenied;
     private final String expiredDenials;
     private final String deleteDenial;
+    private final String passedSeals;
+    private final String dropSeal;
     private final String expiredFamilies;
-    private final String deleteFamilyTokens;
+    private final String lockExpiredFamily;
+    private final String familyTokens;
+    private final String deleteToken;
     private final String deleteFamily;
-    private final String dropPassedSeals;
 
     private JdbcTokenStore(DataSource dataSource, Dialect dialect, String prefix, int maxAttempts) {
         this.dataSource = dataSource;
@@ -105,6 +120,7 @@ public final class JdbcTokenStore implements TokenStore {
         selectTokenWithFamily = sql("SELECT " + TOKEN_COLUMNS + ", " + FAMILY_COLUMNS
                 + " FROM ${prefix}token t JOIN ${prefix}family f ON f.id = t.family_id WHERE t.hash = ?");
         lockFamily = sql("SELECT " + FAMILY_COLUMNS + " FROM ${prefix}family f WHERE f.id = ? FOR UPDATE");
+        lockFamilyNoWait = lockFamily + " NOWAIT";
         selectToken = sql("SELECT " + TOKEN_COLUMNS + " FROM ${prefix}token t WHERE t.hash = ?");
         rotateToken = sql("""
                 UPDATE ${prefix}token SET state = 'ROTATED', rotated_at = ?, successor_hash = ?,
@@ -125,16 +141,21 @@ public final class JdbcTokenStore implements TokenStore {
         liveFamilies = sql("SELECT " + FAMILY_COLUMNS + " FROM ${prefix}family f"
                 + " WHERE f.subject = ? AND f.revoked_at IS NULL AND f.expires_at > ?");
         denyJti = sql(dialect.denyJtiSql());
-        isDenied = sql("SELECT 1 FROM ${prefix}denied_jti WHERE jti = ? AND expires_at > ?");
-        expiredDenials = sql("SELECT jti FROM ${prefix}denied_jti WHERE expires_at <= ? LIMIT ?");
+        isDenied = sql("SELECT jti FROM ${prefix}denied_jti WHERE jti = ? AND expires_at > ?");
+        // Purge: each selection is a range of one index, bounded by LIMIT and read without locks; each change is by
+        // primary key. No purge statement scans a table, so none locks rows a refresh needs (see purgeExpired).
+        expiredDenials = sql("SELECT jti FROM ${prefix}denied_jti WHERE expires_at <= ? ORDER BY expires_at LIMIT ?");
         deleteDenial = sql("DELETE FROM ${prefix}denied_jti WHERE jti = ? AND expires_at <= ?");
-        expiredFamilies = sql("SELECT id FROM ${prefix}family WHERE expires_at <= ? ORDER BY expires_at LIMIT ?"
-                + " FOR UPDATE");
-        deleteFamilyTokens = sql("DELETE FROM ${prefix}token WHERE family_id = ?");
+        passedSeals = sql("SELECT hash FROM ${prefix}token WHERE grace_until <= ? ORDER BY grace_until LIMIT ?");
+        // grace_until goes with the seal, so that the token_grace index holds only open or unswept grace windows.
+        dropSeal = sql("""
+                UPDATE ${prefix}token SET sealed_successor = NULL, grace_until = NULL
+                WHERE hash = ? AND grace_until <= ?""");
+        expiredFamilies = sql("SELECT id FROM ${prefix}family WHERE expires_at <= ? ORDER BY expires_at LIMIT ?");
+        lockExpiredFamily = sql("SELECT id FROM ${prefix}family WHERE id = ? AND expires_at <= ? FOR UPDATE");
+        familyTokens = sql("SELECT hash FROM ${prefix}token WHERE family_id = ? LIMIT ?");
+        deleteToken = sql("DELETE FROM ${prefix}token WHERE hash = ?");
         deleteFamily = sql("DELETE FROM ${prefix}family WHERE id = ?");
-        dropPassedSeals = sql("""
-                UPDATE ${prefix}token SET sealed_successor = NULL
-                WHERE grace_until <= ? AND sealed_successor IS NOT NULL""");
     }
 
     private String sql(String template) {
@@ -228,7 +249,7 @@ public final class JdbcTokenStore implements TokenStore {
             }
             insert(c, firstToken);
             return null;
-        });
+        }, (c, attempted) -> checkedToken(c, family.id(), firstToken.hash()).isPresent());
     }
 
     private void insert(Connection c, RefreshTokenRecord t) throws SQLException {
@@ -250,11 +271,17 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public Optional<StoredToken> findToken(String tokenHash) {
+        Objects.requireNonNull(tokenHash, "tokenHash");
         return read("looking up a refresh token", c -> {
             try (PreparedStatement ps = c.prepareStatement(selectTokenWithFamily)) {
                 ps.setString(1, tokenHash);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new StoredToken(token(rs, 1), family(rs, 12))) : Optional.empty();
+                    while (rs.next()) {
+                        if (tokenHash.equals(rs.getString(1))) {
+                            return Optional.of(new StoredToken(token(rs, 1), family(rs, 12)));
+                        }
+                    }
+                    return Optional.empty();
                 }
             }
         });
@@ -289,7 +316,7 @@ public final class JdbcTokenStore implements TokenStore {
             }
             insert(c, successor);
             return RotationResult.applied(new StoredToken(successor, family.get()));
-        });
+        }, (c, attempted) -> !attempted.applied() || checkedToken(c, familyId, successor.hash()).isPresent());
     }
 
     /** The presented token and its family as they stand, read under the family lock; for a refused step. */
@@ -352,7 +379,8 @@ public final class JdbcTokenStore implements TokenStore {
                     return Optional.of(token.withGraceUse());
                 }
             }
-        });
+        }, (c, attempted) -> attempted.isEmpty() || checkedToken(c, familyId, presentedHash)
+                .filter(token -> token.graceUses() >= attempted.get().graceUses()).isPresent());
     }
 
     @Override
@@ -377,7 +405,9 @@ public final class JdbcTokenStore implements TokenStore {
             }
             return RotationResult.applied(new StoredToken(token.get().withIdleExpiry(newIdleExpiresAt),
                     family.get()));
-        });
+        }, (c, attempted) -> !attempted.applied() || checkedToken(c, familyId, presentedHash)
+                .filter(token -> token.idleExpiresAt().toEpochMilli() >= newIdleExpiresAt.toEpochMilli())
+                .isPresent());
     }
 
     @Override
@@ -399,16 +429,41 @@ public final class JdbcTokenStore implements TokenStore {
                 ps.executeUpdate();
             }
             return true;
-        });
+        }, (c, attempted) -> !attempted || checkedFamily(c, familyId)
+                .filter(family -> family.revokedAt().map(Instant::toEpochMilli).equals(Optional.of(now.toEpochMilli()))
+                        && family.revocationReason().equals(Optional.of(reason)))
+                .isPresent());
+    }
+
+    /** For a {@link Check}: the family, locked without waiting. */
+    private Optional<RefreshFamily> checkedFamily(Connection c, String familyId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(lockFamilyNoWait)) {
+            ps.setString(1, familyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(family(rs, 1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** For a {@link Check}: a token of the family, read once the family is locked without waiting. */
+    private Optional<RefreshTokenRecord> checkedToken(Connection c, String familyId, String hash) throws SQLException {
+        checkedFamily(c, familyId);
+        return selectToken(c, hash).filter(token -> token.familyId().equals(familyId));
     }
 
     @Override
     public Optional<RefreshFamily> findFamily(String familyId) {
+        Objects.requireNonNull(familyId, "familyId");
         return read("looking up family " + familyId, c -> {
             try (PreparedStatement ps = c.prepareStatement(selectFamily)) {
                 ps.setString(1, familyId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(family(rs, 1)) : Optional.empty();
+                    while (rs.next()) {
+                        if (familyId.equals(rs.getString(1))) {
+                            return Optional.of(family(rs, 1));
+                        }
+                    }
+                    return Optional.empty();
                 }
             }
         });
@@ -416,6 +471,7 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public List<RefreshFamily> liveFamilies(String subject, Instant now) {
+        Objects.requireNonNull(subject, "subject");
         return read("listing live families", c -> {
             try (PreparedStatement ps = c.prepareStatement(liveFamilies)) {
                 ps.setString(1, subject);
@@ -423,7 +479,9 @@ public final class JdbcTokenStore implements TokenStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     List<RefreshFamily> families = new ArrayList<>();
                     while (rs.next()) {
-                        families.add(family(rs, 1));
+                        if (subject.equals(rs.getString(2))) {
+                            families.add(family(rs, 1));
+                        }
                     }
                     return families;
                 }
@@ -446,54 +504,137 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public boolean isAccessTokenRevoked(String jti, Instant now) {
+        Objects.requireNonNull(jti, "jti");
         return read("checking access token " + jti, c -> {
             try (PreparedStatement ps = c.prepareStatement(isDenied)) {
                 ps.setString(1, jti);
                 ps.setLong(2, now.toEpochMilli());
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next();
+                    while (rs.next()) {
+                        if (jti.equals(rs.getString(1))) {
+                            return true;
+                        }
+                    }
+                    return false;
                 }
             }
         });
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Never blocks a refresh: every statement is bounded by an index and a batch size, and each batch is its own
+     * short transaction. A batch selects keys from one index range with {@code LIMIT}, without locking, then changes
+     * rows by primary key; an expired family is locked by primary key before its tokens go, the order every other
+     * step takes. So no statement scans a table, and none holds a lock on a row or gap a rotation needs (under
+     * MariaDB's REPEATABLE READ, a scanning {@code UPDATE} locked every row of the token table and deadlocked with
+     * rotations). The count returned includes the sealed successors dropped.
+     */
     @Override
     public int purgeExpired(Instant now, int maxRows) {
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be positive");
         }
         long millis = now.toEpochMilli();
-        return inTransaction("purging expired rows", c -> {
-            int deleted = 0;
-            for (String jti : ids(c, expiredDenials, millis, maxRows)) {
-                try (PreparedStatement ps = c.prepareStatement(deleteDenial)) {
-                    ps.setString(1, jti);
+        int done = byKeys("purging expired access-token denials", expiredDenials, deleteDenial, millis, maxRows);
+        done += byKeys("dropping passed sealed successors", passedSeals, dropSeal, millis, maxRows - done);
+        int families = maxRows - done;
+        if (families > 0) {
+            for (String id : read("finding expired families", c -> ids(c, expiredFamilies, millis, families))) {
+                int budget = maxRows - done;
+                if (budget <= 0) {
+                    break;
+                }
+                done += inTransaction("purging expired family " + id, c -> purgeFamily(c, id, millis, budget));
+            }
+        }
+        return done;
+    }
+
+    /**
+     * Up to {@code limit} rows, in transactions of at most {@link #ROWS_PER_TRANSACTION}: each selects keys with
+     * {@code select} (millis, limit) and applies {@code change} (key, millis) to each.
+     */
+    private int byKeys(String what, String select, String change, long millis, int limit) {
+        int done = 0;
+        while (done < limit) {
+            int batch = Math.min(ROWS_PER_TRANSACTION, limit - done);
+            Batch result = inTransaction(what, c -> {
+                List<String> keys = ids(c, select, millis, batch);
+                return new Batch(keys.size(), executeByKeys(c, change, keys, millis));
+            });
+            done += result.changed();
+            if (result.selected() < batch) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    /** How many keys a purge batch selected, and how many rows it changed. */
+    private record Batch(int selected, int changed) {
+    }
+
+    /** Deletes up to {@code budget} tokens of an expired family, and the family once it has none left. */
+    private int purgeFamily(Connection c, String id, long millis, int budget) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(lockExpiredFamily)) {
+            ps.setString(1, id);
+            ps.setLong(2, millis);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return 0;
+                }
+            }
+        }
+        List<String> tokens;
+        try (PreparedStatement ps = c.prepareStatement(familyTokens)) {
+            ps.setString(1, id);
+            ps.setInt(2, budget);
+            try (ResultSet rs = ps.executeQuery()) {
+                tokens = new ArrayList<>();
+                while (rs.next()) {
+                    tokens.add(rs.getString(1));
+                }
+            }
+        }
+        int deleted = executeByKeys(c, deleteToken, tokens, null);
+        if (tokens.size() < budget) {
+            try (PreparedStatement ps = c.prepareStatement(deleteFamily)) {
+                ps.setString(1, id);
+                deleted += ps.executeUpdate();
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * Runs {@code sql} once per key as one JDBC batch, keys in ascending order (the order of the primary key and of
+     * the family index, so two transactions changing the same rows lock them in the same order). {@code millis}, when
+     * given, is bound second.
+     */
+    private static int executeByKeys(Connection c, String sql, List<String> keys, Long millis) throws SQLException {
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        List<String> sorted = new ArrayList<>(keys);
+        Collections.sort(sorted);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (String key : sorted) {
+                ps.setString(1, key);
+                if (millis != null) {
                     ps.setLong(2, millis);
-                    deleted += ps.executeUpdate();
                 }
+                ps.addBatch();
             }
-            if (deleted < maxRows) {
-                // Families are locked first, as every other step does, so a purge never deadlocks with a refresh.
-                for (String id : ids(c, expiredFamilies, millis, maxRows - deleted)) {
-                    if (deleted >= maxRows) {
-                        break;
-                    }
-                    try (PreparedStatement ps = c.prepareStatement(deleteFamilyTokens)) {
-                        ps.setString(1, id);
-                        deleted += ps.executeUpdate();
-                    }
-                    try (PreparedStatement ps = c.prepareStatement(deleteFamily)) {
-                        ps.setString(1, id);
-                        deleted += ps.executeUpdate();
-                    }
-                }
+            int changed = 0;
+            for (int count : ps.executeBatch()) {
+                // A driver may answer SUCCESS_NO_INFO for a statement it ran: counted as one row, so that the caller
+                // calls again rather than stopping early.
+                changed += count == Statement.SUCCESS_NO_INFO ? 1 : Math.max(count, 0);
             }
-            try (PreparedStatement ps = c.prepareStatement(dropPassedSeals)) {
-                ps.setLong(1, millis);
-                ps.executeUpdate();
-            }
-            return deleted;
-        });
+            return changed;
+        }
     }
 
     private static List<String> ids(Connection c, String sql, long millis, int limit) throws SQLException {
@@ -559,11 +700,45 @@ public final class JdbcTokenStore implements TokenStore {
         }
     }
 
-    /** One transaction, retried on contention; rolled back on any failure. */
+    /**
+     * Decides, on a fresh connection, whether a transaction whose commit got no answer took effect. It locks the
+     * family row without waiting before it reads: a transaction still committing holds that lock, and is not taken for
+     * one that failed.
+     */
+    @FunctionalInterface
+    private interface Check<T> {
+        /** Whether what {@code attempted} wrote is in the database; true as well when it wrote nothing. */
+        boolean tookEffect(Connection connection, T attempted) throws SQLException;
+    }
+
+    /** The commit failed without saying that the database rolled back; carries what the transaction returned. */
+    private static final class CommitFailed extends SQLException {
+        private final transient Object attempted;
+
+        CommitFailed(SQLException cause, Object attempted) {
+            super(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), cause);
+            this.attempted = attempted;
+        }
+    }
+
+    /** A write whose lost commit answer is never checked: reported with an unknown outcome. */
     private <T> T inTransaction(String what, Work<T> work) {
+        return inTransaction(what, work, null);
+    }
+
+    /**
+     * One transaction, retried on contention; rolled back on any failure. When the commit itself fails in a way that
+     * does not say the database rolled back (a connection lost, SQLState class 08), it may have committed: {@code check}
+     * looks for the effect on a fresh connection (see {@link #resolve}).
+     */
+    private <T> T inTransaction(String what, Work<T> work, Check<T> check) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return once(work);
+            } catch (CommitFailed e) {
+                @SuppressWarnings("unchecked")
+                T attempted = (T) e.attempted;
+                return resolve(what, check, attempted, e);
             } catch (SQLException e) {
                 if (isIntegrityViolation(e)) {
                     throw new IllegalStateException(what + ": a row with the same key exists (SQLState "
@@ -580,30 +755,74 @@ public final class JdbcTokenStore implements TokenStore {
         }
     }
 
+    /**
+     * The outcome of a transaction whose commit answer was lost: what it returned if the check finds its effect; a
+     * {@link TokenStoreException} saying nothing was written if the check finds none; and if the check cannot be made
+     * (no connection, or the family still locked after {@code maxAttempts} tries), one whose
+     * {@link TokenStoreException#outcomeUnknown()} is true.
+     */
+    private <T> T resolve(String what, Check<T> check, T attempted, CommitFailed lost) {
+        String state = lost.getSQLState();
+        for (int attempt = 1; check != null && attempt <= maxAttempts; attempt++) {
+            Connection c;
+            try {
+                c = dataSource.getConnection();
+            } catch (SQLException e) {
+                lost.addSuppressed(e);
+                break;
+            }
+            try (c) {
+                if (transaction(c, fresh -> check.tookEffect(fresh, attempted))) {
+                    LOG.warn("{}: the commit's answer was lost (SQLState {}); it took effect", what, state);
+                    return attempted;
+                }
+                throw new TokenStoreException(what + " failed: the connection was lost at the commit (SQLState "
+                        + state + "), and a check on a fresh connection found nothing written: nothing changed", lost);
+            } catch (SQLException e) {
+                lost.addSuppressed(e);
+                if (attempt < maxAttempts) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10L << Math.min(attempt, 5)));
+                }
+            }
+        }
+        throw TokenStoreException.withUnknownOutcome(what + ": the connection was lost at the commit (SQLState "
+                + state + ") and " + (check == null ? "this step is not checked" : "its effect could not be checked")
+                + ", so the outcome is unknown", lost);
+    }
+
     private <T> T once(Work<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            if (autoCommit) {
-                c.setAutoCommit(false);
-            }
+            return transaction(c, work);
+        }
+    }
+
+    /** Runs {@code work} as one transaction on {@code c}: committed, or rolled back on any failure. */
+    private static <T> T transaction(Connection c, Work<T> work) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        if (autoCommit) {
+            c.setAutoCommit(false);
+        }
+        try {
+            T result = work.run(c);
             try {
-                T result = work.run(c);
                 c.commit();
-                return result;
-            } catch (SQLException | RuntimeException | Error e) {
+            } catch (SQLException e) {
+                throw isContention(e) || isIntegrityViolation(e) ? e : new CommitFailed(e, result);
+            }
+            return result;
+        } catch (SQLException | RuntimeException | Error e) {
+            try {
+                c.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } finally {
+            if (autoCommit) {
                 try {
-                    c.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
-            } finally {
-                if (autoCommit) {
-                    try {
-                        c.setAutoCommit(true);
-                    } catch (SQLException restore) {
-                        LOG.debug("could not restore autocommit (SQLState {})", restore.getSQLState());
-                    }
+                    c.setAutoCommit(true);
+                } catch (SQLException restore) {
+                    LOG.debug("could not restore autocommit (SQLState {})", restore.getSQLState());
                 }
             }
         }

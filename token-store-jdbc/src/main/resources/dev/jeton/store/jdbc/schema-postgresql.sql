@@ -1,5 +1,6 @@
 -- Jeton JdbcTokenStore schema for PostgreSQL. ${prefix} is the table prefix (default jeton_).
--- Times are epoch milliseconds. Ids and hashes are base64url: compared byte for byte.
+-- Times are epoch milliseconds. Every compared text is VARCHAR, never CHAR: CHAR pads, and would take 'x ' for 'x'.
+-- Ids and hashes are base64url; subjects and client ids are compared exactly (the store re-checks them in Java too).
 
 CREATE TABLE IF NOT EXISTS ${prefix}family (
     id                VARCHAR(64)   NOT NULL PRIMARY KEY,
@@ -16,14 +17,14 @@ CREATE INDEX IF NOT EXISTS ${prefix}family_subject ON ${prefix}family (subject);
 CREATE INDEX IF NOT EXISTS ${prefix}family_expires ON ${prefix}family (expires_at);
 
 CREATE TABLE IF NOT EXISTS ${prefix}token (
-    hash             CHAR(43)     NOT NULL PRIMARY KEY,
+    hash             VARCHAR(43)  NOT NULL PRIMARY KEY,
     family_id        VARCHAR(64)  NOT NULL,
-    parent_hash      CHAR(43),
+    parent_hash      VARCHAR(43),
     state            VARCHAR(8)   NOT NULL,
     issued_at        BIGINT       NOT NULL,
     idle_expires_at  BIGINT       NOT NULL,
     rotated_at       BIGINT,
-    successor_hash   CHAR(43),
+    successor_hash   VARCHAR(43),
     sealed_successor VARCHAR(256),
     grace_until      BIGINT,
     grace_uses       INTEGER      NOT NULL DEFAULT 0

@@ -16,8 +16,9 @@ import javax.sql.DataSource;
 
 /**
  * Wraps a data source to see, and to interfere with, what the store sends: every statement executed and every
- * commit and rollback is recorded (a round trip each with the PostgreSQL driver), and {@link #beforeExecute} may
- * throw to simulate a failure at a chosen statement.
+ * commit and rollback is recorded (a round trip each with the PostgreSQL driver), {@link #beforeExecute} may
+ * throw to simulate a failure at a chosen statement, and {@link #beforeCommit} and {@link #afterCommit} a failure
+ * before or after the commit really happened (an answer lost on the way back).
  */
 final class InterceptingDataSource implements DataSource {
 
@@ -30,6 +31,10 @@ final class InterceptingDataSource implements DataSource {
     private final DataSource delegate;
     final List<String> calls = new CopyOnWriteArrayList<>();
     volatile Hook beforeExecute = (c, sql) -> { };
+    /** Called with the connection and "COMMIT" before each commit; may throw (then the commit is not sent). */
+    volatile Hook beforeCommit = (c, sql) -> { };
+    /** Called with the connection and "COMMIT" after each commit that succeeded; may throw. */
+    volatile Hook afterCommit = (c, sql) -> { };
 
     InterceptingDataSource(DataSource delegate) {
         this.delegate = delegate;
@@ -50,6 +55,12 @@ final class InterceptingDataSource implements DataSource {
             String name = method.getName();
             if (name.equals("commit") || name.equals("rollback")) {
                 calls.add(name.toUpperCase());
+            }
+            if (name.equals("commit")) {
+                beforeCommit.before(connection, "COMMIT");
+                invoke(connection, method, args);
+                afterCommit.before(connection, "COMMIT");
+                return null;
             }
             Object result = invoke(connection, method, args);
             if (name.equals("prepareStatement") && result instanceof PreparedStatement statement) {

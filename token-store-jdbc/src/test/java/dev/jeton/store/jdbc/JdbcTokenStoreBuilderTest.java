@@ -3,10 +3,13 @@ package dev.jeton.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Proxy;
+import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,6 +53,33 @@ class JdbcTokenStoreBuilderTest {
         } finally {
             TestDatabases.dropTables(h2, prefix);
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "H2, 2.4.240 (2025-09-22), H2",
+        "PostgreSQL, 15.20, POSTGRESQL",
+        "MySQL, 8.0.40, MYSQL",
+        "MariaDB, 10.11.19-MariaDB-0+deb12u1, MARIADB",
+        "MySQL, 5.5.5-10.11.19-MariaDB-0+deb12u1, MARIADB"})
+    void aMariaDbServerIsDetectedAsMariaDbWhicheverDriverNamesIt(String product, String version, Dialect expected)
+            throws SQLException {
+        DatabaseMetaData metaData = (DatabaseMetaData) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {DatabaseMetaData.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getDatabaseProductName" -> product;
+                    case "getDatabaseProductVersion" -> version;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+
+        assertThat(Dialect.detect(metaData)).isEqualTo(expected);
+    }
+
+    @Test
+    void theLocalMariaDbServerGetsTheMariaDbScript() {
+        DataSource mariadb = TestDatabases.pool(TestDatabases.Kind.MARIADB);
+
+        assertThat(JdbcTokenStore.builder(mariadb).build().dialect()).isEqualTo(Dialect.MARIADB);
+        assertThat(Dialect.MARIADB.schemaResource()).isEqualTo("dev/jeton/store/jdbc/schema-mariadb.sql");
     }
 
     @Test
