@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -26,8 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What {@link AuthorizedHttpClient} adds to an API call when no refresh is due ({@code authorizedHttpClient}: read
  * the session, check the expiry, copy the request with the bearer header, inspect the status) beside the same GET
- * through the same {@link HttpClient} with the header set by hand ({@code bareHttpClient}, the baseline), against a
- * loopback server on the JDK's HTTP server.
+ * through the same {@link HttpClient} with the header set by hand ({@code bareHttpClient}, the baseline). Transport
+ * {@code loopback}: the JDK's HTTP client and server over 127.0.0.1; {@code inProcess}: an {@link HttpClient} that
+ * answers in the calling thread, which leaves only the client code's own cost.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar AuthorizedHttpClientBenchmark -f 1 -wi 2 -i 3 -rf json
  * -rff jmh-client.json}, then {@code java -cp benchmarks/target/benchmarks.jar dev.jeton.benchmarks.Ratios
@@ -43,7 +45,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "-Dsun.net.httpserver.nodelay=true")
 public class AuthorizedHttpClientBenchmark {
 
+    @Param({"loopback", "inProcess"})
+    public String transport;
+
     private LoopbackServer server;
+    private InProcessHttpClient inProcess;
     private HttpClient http;
     private AuthorizedHttpClient api;
     private HttpRequest plain;
@@ -52,7 +58,8 @@ public class AuthorizedHttpClientBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         server = new LoopbackServer(2);
-        http = HttpClient.newHttpClient();
+        inProcess = new InProcessHttpClient();
+        http = transport.equals("loopback") ? HttpClient.newHttpClient() : inProcess;
         TokenEndpointClient endpoint = TokenEndpointClient.builder(server.uri("/token"))
                 .clientAuthentication(ClientAuthentication.basic("bench", "bench-secret")).httpClient(http).build();
         api = AuthorizedHttpClient.builder(endpoint).httpClient(http).build();
@@ -66,8 +73,8 @@ public class AuthorizedHttpClientBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         server.close();
-        if (server.grants() != 0) {
-            throw new IllegalStateException("the benchmark refreshed " + server.grants() + " times; it must not");
+        if (server.grants() + inProcess.grants() != 0) {
+            throw new IllegalStateException("the benchmark refreshed; it must not");
         }
     }
 

@@ -38,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link AuthorizedHttpClient}, and the round ends when all have their response. In {@code roundWithRefresh} the
  * access token has expired before the round, so the callers wait for the single refresh request and then all send
  * with its token; in {@code roundWithoutRefresh} (the baseline) the token is valid. The difference is what one
- * round's refresh costs the callers; with single-flight it should not grow with their number. The tear-down checks
+ * round's refresh costs the callers; with single-flight it should not grow with their number. Transport
+ * {@code loopback}: the JDK's HTTP client and server over 127.0.0.1; {@code inProcess}: an {@link HttpClient} that
+ * answers in the calling thread, which leaves the cost of the coordination itself. The tear-down checks
  * that every round with a refresh sent exactly one refresh request.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar SingleFlightBenchmark -f 1 -wi 2 -i 3 -rf json
@@ -58,7 +60,11 @@ public class SingleFlightBenchmark {
     @Param({"1", "4", "16", "64"})
     public int callers;
 
+    @Param({"loopback", "inProcess"})
+    public String transport;
+
     private LoopbackServer server;
+    private InProcessHttpClient inProcess;
     private ExecutorService threads;
     private AuthorizedHttpClient api;
     private HttpRequest request;
@@ -69,8 +75,9 @@ public class SingleFlightBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         server = new LoopbackServer(4);
+        inProcess = new InProcessHttpClient();
         threads = Executors.newFixedThreadPool(callers);
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = transport.equals("loopback") ? HttpClient.newHttpClient() : inProcess;
         TokenEndpointClient endpoint = TokenEndpointClient.builder(server.uri("/token"))
                 .clientAuthentication(ClientAuthentication.basic("bench", "bench-secret")).httpClient(http)
                 .clock(clock).build();
@@ -78,18 +85,22 @@ public class SingleFlightBenchmark {
         api.signIn(TokenSet.builder("at-0").refreshToken("rt-0").expiresAt(clock.instant().plusSeconds(3600))
                 .build());
         request = HttpRequest.newBuilder(server.uri("/api")).GET().build();
-        grantsBefore = server.grants();
+        grantsBefore = grants();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         threads.shutdownNow();
         server.close();
-        int refreshes = server.grants() - grantsBefore;
+        int refreshes = grants() - grantsBefore;
         if (refreshes != roundsWithRefresh) {
             throw new IllegalStateException(roundsWithRefresh + " rounds with a refresh sent " + refreshes
                     + " refresh requests; single-flight must send exactly one per round");
         }
+    }
+
+    private int grants() {
+        return server.grants() + inProcess.grants();
     }
 
     @Benchmark
