@@ -54,6 +54,8 @@ public final class Ratios {
             ratio(m, "jetonRefresh", "jetonIssue");
             ratio(m, "jetonRefresh", "rawRefresh");
             ratio(m, "jetonRefresh8Threads", "rawRefresh8Threads");
+            ratio(m, "authorizedHttpClient", "bareHttpClient");
+            ratio(m, "roundWithRefresh", "roundWithoutRefresh");
         }
     }
 

@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +87,7 @@ public final class DemoServer implements AutoCloseable {
     private final BearerAuth bearer;
     private final Accounts accounts;
     private final String tablePrefix;
+    private final AtomicInteger refreshRequests = new AtomicInteger();
 
     private DemoServer(Config config, String tablePrefix) throws IOException {
         HikariConfig pool = new HikariConfig();
@@ -137,6 +139,11 @@ public final class DemoServer implements AutoCloseable {
 
     TokenService tokens() {
         return tokens;
+    }
+
+    /** How many refresh_token grant requests the token endpoint has received, answered or refused. */
+    int refreshRequests() {
+        return refreshRequests.get();
     }
 
     String tablePrefix() {
@@ -196,6 +203,7 @@ public final class DemoServer implements AutoCloseable {
                         .scopes(scopes).build()).toJson());
             }
             case "refresh_token" -> {
+                refreshRequests.incrementAndGet();
                 String refreshToken = Exchanges.required(form, "refresh_token");
                 RefreshRequest.Builder request = RefreshRequest.of(refreshToken).client(client.id());
                 String scope = form.get("scope");

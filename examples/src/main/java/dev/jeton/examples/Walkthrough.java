@@ -2,6 +2,15 @@ package dev.jeton.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jeton.client.AuthorizedHttpClient;
+import dev.jeton.client.ClientAuthentication;
+import dev.jeton.client.InvalidGrantException;
+import dev.jeton.client.LoggedOutException;
+import dev.jeton.client.LogoutReason;
+import dev.jeton.client.RefreshTrigger;
+import dev.jeton.client.SessionListener;
+import dev.jeton.client.TokenEndpointClient;
+import dev.jeton.client.TokenSet;
 import dev.jeton.testing.TestClock;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,38 +22,74 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * Plays the refresh-token flow of RFC 6749 §1.5 (steps A to H) and a REST client's "401, refresh, retry" loop
- * against the {@link DemoServer}, over real HTTP, and shows reuse detection at work. Prints each step as a person
- * would read it, tokens shortened, and exits non-zero if any step does not behave as expected.
+ * Plays the refresh-token flow of RFC 6749 §1.5 (steps A to H) against the {@link DemoServer}, over real HTTP, with
+ * token-client doing the client's part: an {@link AuthorizedHttpClient} that attaches the access token, refreshes on
+ * 401 and retries, sends one refresh for many simultaneous callers, and logs out when the server refuses the refresh
+ * token. Shows reuse detection at work too. Prints each step as a person would read it, tokens shown only as a hash
+ * prefix, and exits non-zero if any step does not behave as expected.
  *
  * <p>The server runs in this process on the embedded database, with a clock the walkthrough moves forward instead of
- * waiting fifteen minutes for the access token to expire.
+ * waiting fifteen minutes for the access token to expire. The client keeps the real clock, so it does not notice the
+ * expiry by itself: the API's 401 tells it.
  *
  * <p>Run: {@code ./mvnw -q -pl examples -am compile exec:java}
  */
 public final class Walkthrough {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int SIMULTANEOUS_CALLS = 16;
 
     private final PrintStream out;
     private final TestClock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final DemoServer server;
+    private final WireLog wire;
     private final String base;
+    private final TokenEndpointClient endpoint;
+    private final AuthorizedHttpClient api;
+    private final List<LogoutReason> logouts = new CopyOnWriteArrayList<>();
     private int failures;
 
-    private String accessToken;
-    private String refreshToken;
-
-    Walkthrough(PrintStream out, TestClock serverClock, int port) {
+    Walkthrough(PrintStream out, TestClock serverClock, DemoServer server) {
         this.out = out;
         this.clock = serverClock;
-        this.base = "http://127.0.0.1:" + port;
+        this.server = server;
+        this.base = "http://127.0.0.1:" + server.port();
+        this.wire = new WireLog(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), out);
+        this.endpoint = TokenEndpointClient.builder(URI.create(base + "/oauth/token"))
+                .clientAuthentication(ClientAuthentication.basic("web", "web-secret"))
+                .revocationEndpoint(URI.create(base + "/oauth/revoke"))
+                .httpClient(wire)
+                .build();
+        this.api = AuthorizedHttpClient.builder(endpoint)
+                .httpClient(wire)
+                .listener(new SessionListener() {
+                    @Override
+                    public void loggedOut(LogoutReason reason) {
+                        logouts.add(reason);
+                        out.println("   the session listener hears: logged out (" + reason + ")");
+                    }
+
+                    @Override
+                    public void refreshing(RefreshTrigger trigger) {
+                        out.println(trigger == RefreshTrigger.INVALID_TOKEN ? "   got 401; refreshing"
+                                : "   the access token is about to expire; refreshing");
+                    }
+                })
+                .build();
     }
 
     public static void main(String[] args) throws Exception {
@@ -58,7 +103,7 @@ public final class Walkthrough {
         try (DemoServer server = DemoServer.start(config.withClock(clock), "jeton_walk_" + System.nanoTime() % 100000
                 + "_")) {
             out.println("Jeton walkthrough against the demo server at http://127.0.0.1:" + server.port());
-            Walkthrough walk = new Walkthrough(out, clock, server.port());
+            Walkthrough walk = new Walkthrough(out, clock, server);
             walk.steps();
             out.println();
             out.println(walk.failures == 0 ? "Every step behaved as expected."
@@ -67,64 +112,72 @@ public final class Walkthrough {
         }
     }
 
+    @SuppressWarnings("deprecation") // the demo server's login is the password grant; real apps use code + PKCE
     private void steps() throws Exception {
         step("(A)+(B) Log in: the client sends the user's credentials and gets an access token and a refresh token");
-        JsonNode login = post("/oauth/token", form("grant_type", "password", "username", "alice",
-                "password", "wonderland", "scope", "openid profile api:read"), true);
-        expect(login.path("token_type").asText().equals("Bearer") && login.has("refresh_token"),
+        TokenSet login = endpoint.password("alice", "wonderland", List.of("openid", "profile", "api:read"));
+        expect(login.isBearer() && login.refreshToken().isPresent(),
                 "a Bearer access token and a refresh token came back");
-        accessToken = login.path("access_token").asText();
-        refreshToken = login.path("refresh_token").asText();
-        String firstRefreshToken = refreshToken;
+        api.signIn(login);
+        String firstRefreshToken = login.refreshToken().orElseThrow();
 
-        step("(C)+(D) Call the API with the access token");
-        expectStatus(getApi("/api/me", accessToken), 200, "the API answers with the user");
+        step("(C)+(D) Call the API; token-client attaches the access token");
+        expectStatus(call("/api/me"), 200, "the API answers with the user");
 
         step("(E)+(F) Fifteen minutes pass; the access token expires and the API refuses it");
         clock.advance(Duration.ofMinutes(15));
-        HttpResponse<String> expired = getApi("/api/me", accessToken);
+        HttpResponse<String> expired = send(HttpRequest.newBuilder(URI.create(base + "/api/me"))
+                .header("Authorization", "Bearer " + login.accessToken()).build());
         expectStatus(expired, 401, "the API answers 401");
         expect(expired.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"invalid_token\""),
                 "the 401 carries WWW-Authenticate: Bearer error=\"invalid_token\"");
 
-        step("(G)+(H) The client's 401 handler refreshes and retries the call");
-        HttpResponse<String> retried = callWithRefresh("/api/me");
+        step("(G)+(H) token-client's 401 handler refreshes and retries the call");
+        HttpResponse<String> retried = call("/api/me");
         expectStatus(retried, 200, "the retried call succeeds with the new access token");
-        expect(!refreshToken.equals(firstRefreshToken), "the refresh token was rotated: a new one came back");
-        out.println("   old refresh token " + shorten(firstRefreshToken) + ", new " + shorten(refreshToken));
+        String rotated = refreshToken();
+        expect(!rotated.equals(firstRefreshToken), "the refresh token was rotated: a new one came back");
+        out.println("   old refresh token " + WireLog.shorten(firstRefreshToken) + ", new " + WireLog.shorten(rotated));
 
-        step("Introspect both refresh tokens (RFC 7662, client-authenticated)");
-        JsonNode oldInfo = post("/oauth/introspect", form("token", firstRefreshToken), true);
-        JsonNode newInfo = post("/oauth/introspect", form("token", refreshToken), true);
+        singleFlight();
+
+        step("Introspect the first and the current refresh token (RFC 7662, client-authenticated)");
+        JsonNode oldInfo = post("/oauth/introspect", form("token", firstRefreshToken));
+        JsonNode newInfo = post("/oauth/introspect", form("token", refreshToken()));
         expect(!oldInfo.path("active").asBoolean() && newInfo.path("active").asBoolean(),
-                "the old one is inactive, the new one active");
+                "the old one is inactive, the current one active");
 
         step("List the user's sessions");
-        HttpResponse<String> sessions = getApi("/auth/sessions", accessToken);
-        expectStatus(sessions, 200, "one live session");
+        expectStatus(call("/auth/sessions"), 200, "one live session");
 
         step("An attacker replays the old, rotated refresh token");
         HttpResponse<String> replay = postRaw("/oauth/token", form("grant_type", "refresh_token",
-                "refresh_token", firstRefreshToken), true);
+                "refresh_token", firstRefreshToken));
         expectStatus(replay, 400, "the replay is refused with invalid_grant");
         expect(replay.body().contains("invalid_grant"), "the error is invalid_grant");
 
-        step("Reuse detection revoked the whole family: the legitimate client's tokens stop working too");
-        HttpResponse<String> legit = postRaw("/oauth/token", form("grant_type", "refresh_token",
-                "refresh_token", refreshToken), true);
-        expectStatus(legit, 400, "the current refresh token is refused");
-        expectStatus(getApi("/api/me", accessToken), 401, "the current access token is refused (revoked session)");
+        step("Reuse detection revoked the whole family: the legitimate client is logged out");
+        try {
+            call("/api/me");
+            expect(false, "the call fails because the session is over");
+        } catch (LoggedOutException e) {
+            expect(e.reason().orElse(null) == LogoutReason.INVALID_GRANT,
+                    "its access token is refused (401), its refresh token too (invalid_grant): logged out");
+        }
+        expect(logouts.equals(List.of(LogoutReason.INVALID_GRANT)) && api.tokens().isEmpty(),
+                "the listener heard it once, and the stored tokens are cleared");
 
         step("The user logs in again on two devices, then logs out everywhere");
-        post("/oauth/token", form("grant_type", "password", "username", "alice", "password", "wonderland"), true);
-        JsonNode again = post("/oauth/token", form("grant_type", "password", "username", "alice",
-                "password", "wonderland"), true);
-        String access = again.path("access_token").asText();
-        HttpResponse<String> logout = send(HttpRequest.newBuilder(URI.create(base + "/auth/logout-all"))
-                .header("Authorization", "Bearer " + access).POST(HttpRequest.BodyPublishers.noBody()).build());
+        endpoint.password("alice", "wonderland", List.of());
+        api.signIn(endpoint.password("alice", "wonderland", List.of()));
+        HttpResponse<String> logout = api.send(HttpRequest.newBuilder(URI.create(base + "/auth/logout-all"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         expectStatus(logout, 200, "two sessions revoked");
         expect(logout.body().contains("\"revoked_sessions\":2"), "both sessions were revoked");
-        expectStatus(getApi("/api/me", access), 401, "the API refuses the logged-out access token");
+        String access = api.tokens().orElseThrow().accessToken();
+        expectStatus(send(HttpRequest.newBuilder(URI.create(base + "/api/me"))
+                .header("Authorization", "Bearer " + access).build()), 401,
+                "the API refuses the logged-out access token");
 
         step("Fetch the public keys a resource server elsewhere would use");
         HttpResponse<String> jwks = send(HttpRequest.newBuilder(URI.create(base + "/.well-known/jwks.json")).build());
@@ -132,103 +185,101 @@ public final class Walkthrough {
         expect(!jwks.body().contains("\"d\""), "it holds no private key part");
     }
 
-    /** The REST client's loop: call; on 401 refresh once and retry with the new access token. */
-    private HttpResponse<String> callWithRefresh(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = getApi(path, accessToken);
-        if (response.statusCode() != 401) {
-            return response;
+    /**
+     * Many calls meet the expiry together: token-client sends one refresh for all of them. Then the same on the wire
+     * without token-client: clients that each refresh the same token make the server see a reuse and end the login.
+     */
+    @SuppressWarnings("deprecation")
+    private void singleFlight() throws Exception {
+        step("Single-flight: another fifteen minutes pass, and " + SIMULTANEOUS_CALLS
+                + " API calls arrive at once with the expired token");
+        clock.advance(Duration.ofMinutes(15));
+        int refreshesBefore = server.refreshRequests();
+        List<Integer> statuses = together(SIMULTANEOUS_CALLS, () -> call("/api/me").statusCode());
+        int refreshes = server.refreshRequests() - refreshesBefore;
+        out.println("   " + SIMULTANEOUS_CALLS + " calls at once, " + refreshes + " refresh request: the others waited"
+                + " for it and used its new token");
+        expect(refreshes == 1, "exactly one refresh request reached the server");
+        expect(statuses.stream().allMatch(s -> s == 200), "all " + SIMULTANEOUS_CALLS + " calls succeeded");
+
+        step("Without single-flight: another login, and 8 naive clients refresh its one refresh token at once");
+        String shared = endpoint.password("alice", "wonderland", List.of()).refreshToken().orElseThrow();
+        List<String> outcomes = together(8, () -> {
+            try {
+                endpoint.refresh(shared);
+                return "new tokens";
+            } catch (InvalidGrantException e) {
+                return "invalid_grant";
+            }
+        });
+        long refused = outcomes.stream().filter("invalid_grant"::equals).count();
+        out.println("   " + (outcomes.size() - refused) + " got new tokens, " + refused + " got invalid_grant");
+        expect(refused >= 7, "all but one were refused: the server saw the same refresh token come back");
+        expect(server.tokens().sessions("alice").size() == 1,
+                "reuse detection revoked that login; only the walkthrough's own session is left");
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws Exception;
+    }
+
+    /** Runs {@code count} calls released together by a latch, quietly, and returns their results. */
+    private <T> List<T> together(int count, Call<T> call) throws Exception {
+        wire.quiet(true);
+        ExecutorService threads = Executors.newFixedThreadPool(count);
+        try {
+            CountDownLatch ready = new CountDownLatch(count);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                futures.add(threads.submit(() -> {
+                    ready.countDown();
+                    go.await();
+                    return call.run();
+                }));
+            }
+            ready.await();
+            go.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                try {
+                    results.add(future.get());
+                } catch (ExecutionException e) {
+                    expect(false, "a simultaneous call failed: " + e.getCause());
+                }
+            }
+            return results;
+        } finally {
+            threads.shutdownNow();
+            wire.quiet(false);
         }
-        out.println("   got 401; refreshing");
-        JsonNode refreshed = post("/oauth/token", form("grant_type", "refresh_token", "refresh_token", refreshToken),
-                true);
-        accessToken = refreshed.path("access_token").asText();
-        refreshToken = refreshed.path("refresh_token").asText(refreshToken);
-        out.println("   retrying " + path);
-        return getApi(path, accessToken);
     }
 
-    private HttpResponse<String> getApi(String path, String token) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
-                .GET().build());
+    private String refreshToken() {
+        return api.tokens().flatMap(TokenSet::refreshToken).orElse("");
     }
 
-    private JsonNode post(String path, String body, boolean asWebClient) throws IOException, InterruptedException {
-        HttpResponse<String> response = postRaw(path, body, asWebClient);
+    private HttpResponse<String> call(String path) throws IOException, InterruptedException {
+        return api.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode post(String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = postRaw(path, body);
         expectStatus(response, 200, "POST " + path + " succeeds");
         return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
     }
 
-    private HttpResponse<String> postRaw(String path, String body, boolean asWebClient)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+    private HttpResponse<String> postRaw(String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (asWebClient) {
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString("web:web-secret".getBytes(StandardCharsets.UTF_8)));
-        }
-        return send(request.build(), "  " + shown(body));
-    }
-
-    /** A form body as a person reads it: tokens shortened, secrets masked. */
-    private static String shown(String body) {
-        StringJoiner fields = new StringJoiner(" ");
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
-            String value = java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            if (name.equals("password") || name.equals("client_secret")) {
-                value = "•••";
-            } else if (name.endsWith("token")) {
-                value = shorten(value);
-            }
-            fields.add(name + "=" + value);
-        }
-        return fields.toString();
+                .header("Authorization", "Basic " + Base64.getEncoder()
+                        .encodeToString("web:web-secret".getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return send(request, "");
-    }
-
-    private HttpResponse<String> send(HttpRequest request, String shownBody) throws IOException, InterruptedException {
-        out.println("   → " + request.method() + " " + request.uri().getPath() + shownBody
-                + request.headers().firstValue("Authorization").map(a -> a.startsWith("Bearer ")
-                ? "  (Bearer " + shorten(a.substring(7)) + ")" : "  (client web, HTTP Basic)").orElse(""));
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        out.println("   ← " + response.statusCode() + " " + summary(response));
-        return response;
-    }
-
-    /** The fields that matter, tokens shortened. */
-    private static String summary(HttpResponse<String> response) {
-        String body = response.body();
-        String challenge = response.headers().firstValue("WWW-Authenticate").map(v -> " WWW-Authenticate: " + v)
-                .orElse("");
-        if (body == null || body.isEmpty() || !body.startsWith("{")) {
-            return challenge.strip();
-        }
-        try {
-            JsonNode json = JSON.readTree(body);
-            StringJoiner fields = new StringJoiner(" ");
-            json.fields().forEachRemaining(e -> {
-                String value = e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString();
-                if (e.getKey().endsWith("_token") && e.getValue().isTextual()) {
-                    value = shorten(value);
-                }
-                if (value.length() > 90) {
-                    value = value.substring(0, 87) + "...";
-                }
-                fields.add(e.getKey() + "=" + value);
-            });
-            return fields + challenge;
-        } catch (IOException e) {
-            return body;
-        }
-    }
-
-    static String shorten(String token) {
-        return token.length() <= 16 ? token : token.substring(0, 10) + "…" + token.substring(token.length() - 4);
+        return wire.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static String form(String... pairs) {
