@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -137,14 +138,38 @@ final class Redis {
     }
 
     /**
-     * Reads: a failure is a failure, nothing to settle.
+     * A read, sent again (as {@code send} makes it) while the answer says it was not run.
      *
      * @throws TokenStoreException if Redis fails
      */
-    <T> T read(RedisFuture<T> future, String what) {
+    <T> T read(Supplier<RedisFuture<T>> send, String what) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return await(send.get());
+            } catch (RedisCommandExecutionException e) {
+                if (notRun(e) && attempt < NOT_RUN_ATTEMPTS) {
+                    backOff(attempt);
+                    continue;
+                }
+                throw refused(what, e);
+            } catch (Lost e) {
+                throw new TokenStoreException(what + ": Redis did not answer (" + e.getCause() + ")", e.getCause());
+            }
+        }
+    }
+
+    /**
+     * The answer to a read already sent (one of several sent together).
+     *
+     * @throws TokenStoreException if Redis fails
+     */
+    <T> T read(RedisFuture<T> sent, Supplier<RedisFuture<T>> again, String what) {
         try {
-            return await(future);
+            return await(sent);
         } catch (RedisCommandExecutionException e) {
+            if (notRun(e)) {
+                return read(again, what);
+            }
             throw refused(what, e);
         } catch (Lost e) {
             throw new TokenStoreException(what + ": Redis did not answer (" + e.getCause() + ")", e.getCause());

@@ -295,8 +295,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     @Override
     public Optional<FamilyRecord> findFamily(String familyId) {
         Objects.requireNonNull(familyId, "familyId");
-        Map<String, String> hash = redis.read(redis.async.hgetall(keys.family(familyId)),
-                "reading family " + familyId);
+        String familyKey = keys.family(familyId);
+        Map<String, String> hash = redis.read(() -> redis.async.hgetall(familyKey), "reading family " + familyId);
         return hash.isEmpty() ? Optional.empty() : Optional.of(FamilyHash.fromMap(familyId, hash));
     }
 
@@ -402,7 +402,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         Objects.requireNonNull(now, "now");
         String subjectKey = keys.subject(subject);
         String what = "listing the families of a subject";
-        List<ScoredValue<String>> listed = redis.read(redis.async.zrangeWithScores(subjectKey, 0, -1), what);
+        List<ScoredValue<String>> listed = redis.read(() -> redis.async.zrangeWithScores(subjectKey, 0, -1), what);
         long at = now.toEpochMilli();
         List<String> stale = new ArrayList<>();
         Map<String, RedisFuture<Map<String, String>>> reads = new LinkedHashMap<>();
@@ -419,7 +419,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             Map<String, String> hash;
             FamilyRecord record;
             try {
-                hash = redis.read(read.getValue(), what);
+                hash = redis.read(read.getValue(), () -> redis.async.hgetall(keys.family(id)), what);
                 if (hash.isEmpty()) {
                     stale.add(id);
                     continue;
@@ -436,7 +436,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             }
         }
         if (!stale.isEmpty()) {
-            redis.read(redis.async.zrem(subjectKey, stale.toArray(String[]::new)), "tidying a subject's index");
+            String[] members = stale.toArray(String[]::new);
+            redis.read(() -> redis.async.zrem(subjectKey, members), "tidying a subject's index");
         }
         return live;
     }
@@ -468,15 +469,22 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(now, "now");
         String what = "checking the revocation of access token " + jti;
-        RedisFuture<List<KeyValue<String, String>>> family = familyId
-                .map(id -> redis.async.hmget(keys.family(id), "g", "ra")).orElse(null);
-        RedisFuture<String> denial = redis.async.get(keys.denial(jti));
+        Supplier<RedisFuture<List<KeyValue<String, String>>>> readFamily = familyId
+                .<Supplier<RedisFuture<List<KeyValue<String, String>>>>>map(id -> {
+                    String familyKey = keys.family(id);
+                    return () -> redis.async.hmget(familyKey, "g", "ra");
+                }).orElse(null);
+        String denialKey = keys.denial(jti);
+        Supplier<RedisFuture<String>> readDenial = () -> redis.async.get(denialKey);
+        // Both sent before either answer is awaited: one round trip, even when they live on different nodes.
+        RedisFuture<List<KeyValue<String, String>>> family = readFamily == null ? null : readFamily.get();
+        RedisFuture<String> denial = readDenial.get();
         boolean sessionRevoked = false;
         if (family != null) {
-            List<KeyValue<String, String>> fields = redis.read(family, what);
+            List<KeyValue<String, String>> fields = redis.read(family, readFamily, what);
             sessionRevoked = !fields.get(0).hasValue() || fields.get(1).hasValue();
         }
-        String deniedUntil = redis.read(denial, what);
+        String deniedUntil = redis.read(denial, readDenial, what);
         boolean accessTokenRevoked = false;
         if (deniedUntil != null) {
             try {
@@ -506,17 +514,21 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             throw new IllegalArgumentException("maxRows must be positive");
         }
         long at = now.toEpochMilli();
+        List<Supplier<RedisFuture<List<String>>>> reads = new ArrayList<>(Keys.BUCKETS);
         List<RedisFuture<List<String>>> due = new ArrayList<>(Keys.BUCKETS);
         for (int bucket = 0; bucket < Keys.BUCKETS; bucket++) {
-            due.add(redis.async.zrangebyscore(keys.timeline(bucket),
-                    Range.create((Number) Double.NEGATIVE_INFINITY, (Number) at), Limit.create(0, maxRows)));
+            String timeline = keys.timeline(bucket);
+            Supplier<RedisFuture<List<String>>> read = () -> redis.async.zrangebyscore(timeline,
+                    Range.create((Number) Double.NEGATIVE_INFINITY, (Number) at), Limit.create(0, maxRows));
+            reads.add(read);
+            due.add(read.get());
         }
         Map<Integer, List<String>> chosen = new LinkedHashMap<>();
         int remaining = maxRows;
         for (int bucket = 0; bucket < Keys.BUCKETS; bucket++) {
             List<String> members;
             try {
-                members = redis.read(due.get(bucket), "reading what is due");
+                members = redis.read(due.get(bucket), reads.get(bucket), "reading what is due");
             } catch (TokenStoreException e) {
                 LOG.warn("purge: the timeline {} cannot be read and is skipped: {}", keys.timeline(bucket),
                         e.getMessage());
@@ -549,13 +561,15 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             args[k + 1] = member;
         }
         List<Object> answer = redis.run(Script.PURGE, "purging bucket " + bucket, scriptKeys, args);
-        List<RedisFuture<Long>> unlisted = new ArrayList<>();
+        List<Supplier<RedisFuture<Long>>> unlists = new ArrayList<>();
         for (int k = 1; k + 1 < answer.size(); k += 2) {
-            unlisted.add(redis.async.zrem(keys.subject(String.valueOf(answer.get(k))),
-                    String.valueOf(answer.get(k + 1))));
+            String subjectKey = keys.subject(String.valueOf(answer.get(k)));
+            String familyId = String.valueOf(answer.get(k + 1));
+            unlists.add(() -> redis.async.zrem(subjectKey, familyId));
         }
-        for (RedisFuture<Long> zrem : unlisted) {
-            redis.read(zrem, "removing a purged family from its subject's index");
+        List<RedisFuture<Long>> sent = unlists.stream().map(Supplier::get).toList();
+        for (int k = 0; k < sent.size(); k++) {
+            redis.read(sent.get(k), unlists.get(k), "removing a purged family from its subject's index");
         }
         return ((Long) answer.get(0)).intValue();
     }

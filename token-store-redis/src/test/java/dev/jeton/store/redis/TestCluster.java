@@ -95,7 +95,7 @@ final class TestCluster implements AutoCloseable {
         for (int port : ports) {
             int exit = run(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
-                    "--cluster-node-timeout", "1000", "--save", "", "--appendonly", "no", "--daemonize", "yes",
+                    "--cluster-node-timeout", "3000", "--save", "", "--appendonly", "no", "--daemonize", "yes",
                     "--dir", dir.toString(), "--logfile", dir.resolve(port + ".log").toString(),
                     "--pidfile", dir.resolve(port + ".pid").toString()));
             if (exit != 0) {
@@ -177,9 +177,13 @@ final class TestCluster implements AutoCloseable {
 
     /** A new cluster client with adaptive topology refresh, closed with the cluster. */
     synchronized StatefulRedisClusterConnection<String, String> connect() {
-        RedisURI uri = RedisURI.create("127.0.0.1", ports.get(0));
-        uri.setTimeout(Duration.ofSeconds(10));
-        RedisClusterClient client = RedisClusterClient.create(uri);
+        List<RedisURI> seeds = new ArrayList<>();
+        for (int port : ports) {
+            RedisURI uri = RedisURI.create("127.0.0.1", port);
+            uri.setTimeout(Duration.ofSeconds(10));
+            seeds.add(uri);
+        }
+        RedisClusterClient client = RedisClusterClient.create(seeds);
         client.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                 .enableAllAdaptiveRefreshTriggers().adaptiveRefreshTriggersTimeout(Duration.ofMillis(100))
                 .enablePeriodicRefresh(Duration.ofSeconds(1)).build()).build());
