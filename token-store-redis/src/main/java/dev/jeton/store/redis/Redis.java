@@ -99,7 +99,8 @@ final class Redis {
                             + "); the outcome is unknown", e.getCause());
                 }
                 // Every script recognises its own step already applied, so running it again settles the outcome.
-                LOG.info("{}: the answer from Redis was lost ({}); running the step again", what, e.getCause().toString());
+                LOG.info("{}: the answer from Redis was lost ({}); running the step again", what,
+                        e.getCause().toString());
                 lostOnce = true;
             }
         }

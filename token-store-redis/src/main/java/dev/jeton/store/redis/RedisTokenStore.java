@@ -130,7 +130,10 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         });
     }
 
-    /** A store on a new connection of {@code client}, which the store closes in {@link #close()}; the client is yours. */
+    /**
+     * A store on a new connection of {@code client}, which the store closes in {@link #close()}; the client stays
+     * yours.
+     */
     public static Builder builder(RedisClient client) {
         Objects.requireNonNull(client, "client");
         return new Builder(() -> {
@@ -139,7 +142,10 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         });
     }
 
-    /** A store on a new connection of {@code client}, which the store closes in {@link #close()}; the client is yours. */
+    /**
+     * A store on a new connection of {@code client}, which the store closes in {@link #close()}; the client stays
+     * yours.
+     */
     public static Builder builder(RedisClusterClient client) {
         Objects.requireNonNull(client, "client");
         return new Builder(() -> {

@@ -25,13 +25,9 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -225,10 +221,10 @@ class RedisClusterFaultsTest {
     /** A new family in {@code bucket}, created now. */
     private FamilyRecord created(RedisTokenStore store, int bucket, String what) {
         Instant now = clock.instant();
-        String id = idInBucket(bucket, what);
+        String id = TestRedis.idInBucket(bucket, what);
         RefreshFamily family = new RefreshFamily(id, "alice", "web", Set.of("openid"), "{\"a\":1}", now,
                 now.plus(Duration.ofHours(10)));
-        FamilyRecord first = FamilyRecord.first(family, hash(what + "#0"), now.plus(Duration.ofHours(1)));
+        FamilyRecord first = FamilyRecord.first(family, TestRedis.hash(what + "#0"), now.plus(Duration.ofHours(1)));
         store.createFamily(first);
         return first;
     }
@@ -238,7 +234,7 @@ class RedisClusterFaultsTest {
         Instant now = clock.instant();
         String id = first.id();
         List<Rotation> rotations = IntStream.range(0, THREADS).mapToObj(i -> new Rotation(id, 0, first.currentHash(),
-                hash(what + "#1/" + i), now.plus(Duration.ofHours(1)), Optional.empty(), now)).toList();
+                TestRedis.hash(what + "#1/" + i), now.plus(Duration.ofHours(1)), Optional.empty(), now)).toList();
 
         List<Race.Outcome<StepResult>> outcomes = Race.run(THREADS, i -> store.rotate(rotations.get(i)));
 
@@ -382,21 +378,4 @@ class RedisClusterFaultsTest {
         assertThat(fresh.refresh(refreshOf(again.refreshToken().orElseThrow())).refreshToken()).isPresent();
     }
 
-    private static String idInBucket(int bucket, String seed) {
-        for (int i = 0; ; i++) {
-            String id = hash(seed + "/" + i).substring(0, 22);
-            if (Keys.bucket(id) == bucket) {
-                return id;
-            }
-        }
-    }
-
-    private static String hash(String seed) {
-        try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256")
-                    .digest(seed.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -7,8 +7,12 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
@@ -100,5 +104,25 @@ final class TestRedis {
             }
         }
         return values;
+    }
+
+    /** A family id (22 base64url characters) that falls in {@code bucket}. */
+    static String idInBucket(int bucket, String seed) {
+        for (int i = 0; ; i++) {
+            String id = hash(seed + "/" + i).substring(0, 22);
+            if (Keys.bucket(id) == bucket) {
+                return id;
+            }
+        }
+    }
+
+    /** A value shaped like a token hash: base64url of SHA-256, 43 characters. */
+    static String hash(String seed) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256")
+                    .digest(seed.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        }
     }
 }
