@@ -138,7 +138,8 @@ class RedisTokenStoreRobustnessTest {
         assertThatThrownBy(() -> store.findFamily(id)).isInstanceOf(TokenStoreException.class)
                 .hasMessageContaining("WRONGTYPE");
         assertThatThrownBy(() -> store.rotate(new Rotation(id, 0, TestRedis.hash("x"), TestRedis.hash("y"),
-                now.plusSeconds(60), Optional.empty(), now))).isInstanceOf(TokenStoreException.class).hasMessageContaining("WRONGTYPE");
+                now.plusSeconds(60), Optional.empty(), now))).isInstanceOf(TokenStoreException.class)
+                .hasMessageContaining("WRONGTYPE");
         assertThatThrownBy(() -> store.revokeFamily(id, RevocationReason.LOGOUT, now))
                 .isInstanceOf(TokenStoreException.class);
 
