@@ -178,7 +178,7 @@ final class Redis {
     }
 
     /** An answer saying the command was not run, so that running it again is safe and may succeed. */
-    private static boolean notRun(RedisCommandExecutionException e) {
+    static boolean notRun(RedisCommandExecutionException e) {
         String message = String.valueOf(e.getMessage());
         return message.startsWith("TRYAGAIN") || message.startsWith("CLUSTERDOWN") || message.startsWith("LOADING")
                 || message.startsWith("MASTERDOWN") || message.startsWith("READONLY");

@@ -13,6 +13,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScoredValue;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +76,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     private final Keys keys;
     private final Redis redis;
     private final AutoCloseable owned;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RedisTokenStore(Keys keys, Redis redis, AutoCloseable owned) {
         this.keys = keys;
@@ -374,7 +377,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     }
 
     /**
-     * {@inheritDoc}
+     * {@inheritDoc} A revocation sent again after its answer was lost answers that the family was already revoked.
      *
      * @throws TokenStoreException if Redis fails or the record is malformed; the family is not revoked unless the
      *     message says the outcome is unknown
@@ -432,6 +435,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
                 }
                 record = FamilyHash.fromMap(id, hash);
             } catch (TokenStoreException e) {
+                if (!malformed(e)) {
+                    throw e;
+                }
                 LOG.warn("{}: family {} cannot be read and is left out: {}", what, id, e.getMessage());
                 continue;
             }
@@ -536,6 +542,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             try {
                 members = redis.read(due.get(bucket), reads.get(bucket), "reading what is due");
             } catch (TokenStoreException e) {
+                if (!malformed(e)) {
+                    throw e;
+                }
                 LOG.warn("purge: the timeline {} cannot be read and is skipped: {}", keys.timeline(bucket),
                         e.getMessage());
                 continue;
@@ -580,6 +589,12 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         return ((Long) answer.get(0)).intValue();
     }
 
+    /** Whether a failure is about what a key holds (the record is malformed, or Redis refused it for its type). */
+    private static boolean malformed(TokenStoreException e) {
+        return e.getCause() == null
+                || e.getCause() instanceof RedisCommandExecutionException refused && !Redis.notRun(refused);
+    }
+
     /**
      * How many writes {@link Builder#waitForReplicas} saw confirmed by fewer replicas than asked, since the store was
      * built; 0 without that option. For a health check.
@@ -588,9 +603,15 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         return redis.unconfirmedWrites();
     }
 
-    /** Closes the connection (and the client) the store opened itself; a connection you gave it stays open. */
+    /**
+     * Closes the connection (and the client) the store opened itself; a connection you gave it stays open. Calling it
+     * again does nothing.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             owned.close();
         } catch (Exception e) {
