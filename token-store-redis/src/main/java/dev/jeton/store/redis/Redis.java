@@ -83,25 +83,31 @@ final class Redis {
      *     is unknown
      */
     List<Object> run(Script script, String what, String[] keys, String... args) {
-        boolean lostOnce = false;
+        try {
+            return untilRun(() -> evaluate(script, keys, args), what);
+        } catch (Lost e) {
+            // Every script recognises its own step already applied, so running it again settles the outcome.
+            LOG.info("{}: the answer from Redis was lost ({}); running the step again", what, e.getCause().toString());
+        }
+        try {
+            return untilRun(() -> evaluate(script, keys, args), what);
+        } catch (Lost e) {
+            throw new TokenStoreException(what + ": the answer from Redis was lost twice (" + e.getCause()
+                    + "); the outcome is unknown", e.getCause());
+        }
+    }
+
+    /** Sends what {@code send} sends again while the answer says it was not run, up to about a second. */
+    private <T> T untilRun(Supplier<T> send, String what) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return evaluate(script, keys, args);
+                return send.get();
             } catch (RedisCommandExecutionException e) {
                 if (notRun(e) && attempt < NOT_RUN_ATTEMPTS) {
                     backOff(attempt);
                     continue;
                 }
                 throw refused(what, e);
-            } catch (Lost e) {
-                if (lostOnce) {
-                    throw new TokenStoreException(what + ": the answer from Redis was lost twice (" + e.getCause()
-                            + "); the outcome is unknown", e.getCause());
-                }
-                // Every script recognises its own step already applied, so running it again settles the outcome.
-                LOG.info("{}: the answer from Redis was lost ({}); running the step again", what,
-                        e.getCause().toString());
-                lostOnce = true;
             }
         }
     }
@@ -144,18 +150,10 @@ final class Redis {
      * @throws TokenStoreException if Redis fails
      */
     <T> T read(Supplier<RedisFuture<T>> send, String what) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return await(send.get());
-            } catch (RedisCommandExecutionException e) {
-                if (notRun(e) && attempt < NOT_RUN_ATTEMPTS) {
-                    backOff(attempt);
-                    continue;
-                }
-                throw refused(what, e);
-            } catch (Lost e) {
-                throw new TokenStoreException(what + ": Redis did not answer (" + e.getCause() + ")", e.getCause());
-            }
+        try {
+            return untilRun(() -> await(send.get()), what);
+        } catch (Lost e) {
+            throw new TokenStoreException(what + ": Redis did not answer (" + e.getCause() + ")", e.getCause());
         }
     }
 

@@ -9,6 +9,7 @@ import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.Rotation;
 import dev.jeton.store.StepResult;
 import dev.jeton.store.TokenStore;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -17,6 +18,7 @@ import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScoredValue;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -33,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,19 +95,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
      */
     public static Builder builder(String uri) {
         RedisURI parsed = RedisURI.create(Objects.requireNonNull(uri, "uri"));
-        return new Builder(() -> {
-            RedisClient client = RedisClient.create(parsed);
-            try {
-                StatefulRedisConnection<String, String> connection = client.connect();
-                return new Opened(connection, () -> {
-                            connection.close();
-                            client.shutdown();
-                        });
-            } catch (RuntimeException e) {
-                client.shutdown();
-                throw e;
-            }
-        });
+        return new Builder(() -> owning(RedisClient.create(parsed), RedisClient::connect));
     }
 
     /**
@@ -120,17 +111,23 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             client.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions
                     .builder().enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30))
                     .build()).build());
-            try {
-                StatefulRedisClusterConnection<String, String> connection = client.connect();
-                return new Opened(connection, () -> {
-                    connection.close();
-                    client.shutdown();
-                });
-            } catch (RuntimeException e) {
-                client.shutdown();
-                throw e;
-            }
+            return owning(client, RedisClusterClient::connect);
         });
+    }
+
+    /** A connection of a client the store made: closing the store closes both; a failed connect shuts it down. */
+    private static <C extends AbstractRedisClient> Opened owning(
+            C client, Function<C, StatefulConnection<String, String>> connect) {
+        try {
+            StatefulConnection<String, String> connection = connect.apply(client);
+            return new Opened(connection, () -> {
+                connection.close();
+                client.shutdown();
+            });
+        } catch (RuntimeException e) {
+            client.shutdown();
+            throw e;
+        }
     }
 
     /**

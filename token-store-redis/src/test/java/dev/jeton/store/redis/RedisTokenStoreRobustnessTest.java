@@ -160,6 +160,21 @@ class RedisTokenStoreRobustnessTest {
     }
 
     @Test
+    void aSubjectsIndexForgetsExpiredFamiliesWhenReadAndPurgedOnesWhenPurged() {
+        FamilyRecord early = family("early", "alice");
+        clock.advance(Duration.ofHours(1));
+        FamilyRecord late = family("late", "alice");
+        String index = store.keys().subject("alice");
+        assertThat(redis.zrange(index, 0, -1)).containsExactlyInAnyOrder(early.id(), late.id());
+
+        assertThat(store.liveFamilies("alice", early.family().expiresAt())).containsExactly(late);
+        assertThat(redis.zrange(index, 0, -1)).containsExactly(late.id());
+
+        assertThat(store.purgeExpired(late.family().expiresAt(), 100)).isEqualTo(2);
+        assertThat(redis.exists(index)).isZero();
+    }
+
+    @Test
     void aMalformedTimelineNeverStopsLoginsAndPurgeSkipsIt() {
         FamilyRecord first = family("first", "alice");
         String timeline = store.keys().timelineOf(first.id());
