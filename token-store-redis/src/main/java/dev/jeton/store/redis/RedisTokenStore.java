@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>One hash per family</b> (one login), whatever the number of refreshes, plus one string per denied access-token
  * {@code jti}, each of which Redis deletes by itself at its expiry ({@code PEXPIREAT}); a sorted set per subject lists
- * its families, and a sorted set per bucket (a {@value Keys#BUCKETS}th of the families) tells {@link #purgeExpired}
+ * its families, and a sorted set per bucket (a 1,024th of the families) tells {@link #purgeExpired}
  * what is due. Every step Jeton asks for (create, rotate, claim a grace use, slide, revoke, deny a {@code jti}) is
  * <b>one Lua script</b>, run by {@code EVALSHA} (by {@code EVAL} when the server does not know it yet), that reads
  * and checks the whole record and then applies the step or refuses it, atomically: a refresh is one round trip. All
