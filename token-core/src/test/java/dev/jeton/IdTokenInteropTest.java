@@ -110,7 +110,7 @@ class IdTokenInteropTest {
                     .claim("azp", "web").issueTime(Date.from(NOW)).expirationTime(Date.from(NOW.plusSeconds(300)))
                     .claim("auth_time", NOW.getEpochSecond() - 60).claim("nonce", "n-0S6_WzA2Mj")
                     .claim("at_hash", AccessTokenHash.compute(new BearerAccessToken(accessToken),
-                            JWSAlgorithm.parse(alg.id())).getValue())
+                            JWSAlgorithm.parse(alg.id()), null).getValue())
                     .build();
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.parse(alg.id())).keyID(key.kid())
                     .type(JOSEObjectType.JWT).build(), claims);
