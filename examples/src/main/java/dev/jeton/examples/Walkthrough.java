@@ -2,6 +2,9 @@ package dev.jeton.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jeton.IdTokenValidator;
+import dev.jeton.VerifiedIdToken;
+import dev.jeton.key.RemoteJwksKeyProvider;
 import dev.jeton.testing.TestClock;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,7 +23,9 @@ import java.util.StringJoiner;
 
 /**
  * Plays the refresh-token flow of RFC 6749 §1.5 (steps A to H) and a REST client's "401, refresh, retry" loop
- * against the {@link DemoServer}, over real HTTP, and shows reuse detection at work. Prints each step as a person
+ * against the {@link DemoServer}, over real HTTP, and shows reuse detection at work; validates the ID tokens as an
+ * OpenID Connect relying party would; plays the reference provider's REUSE mode (the same refresh token, a new access
+ * token and a new ID token on each refresh) and a browser client whose refresh token lives in an HttpOnly cookie. Prints each step as a person
  * would read it, tokens shortened, and exits non-zero if any step does not behave as expected.
  *
  * <p>The server runs in this process on the embedded database, with a clock the walkthrough moves forward instead of
@@ -40,6 +45,7 @@ public final class Walkthrough {
 
     private String accessToken;
     private String refreshToken;
+    private String idToken;
 
     Walkthrough(PrintStream out, TestClock serverClock, int port) {
         this.out = out;
@@ -68,14 +74,32 @@ public final class Walkthrough {
     }
 
     private void steps() throws Exception {
-        step("(A)+(B) Log in: the client sends the user's credentials and gets an access token and a refresh token");
+        step("Discover the server (OpenID Connect Discovery = RFC 8414 metadata)");
+        HttpResponse<String> discovered = send(HttpRequest.newBuilder(URI.create(base
+                + "/.well-known/openid-configuration")).build());
+        HttpResponse<String> oauthMetadata = send(HttpRequest.newBuilder(URI.create(base
+                + "/.well-known/oauth-authorization-server")).build());
+        expect(discovered.statusCode() == 200 && discovered.body().equals(oauthMetadata.body()),
+                "both well-known documents are served, and are the same");
+        JsonNode metadata = JSON.readTree(discovered.body());
+        IdTokenValidator relyingParty = relyingParty(metadata, "web");
+
+        step("(A)+(B) Log in: the client sends the user's credentials and gets an access token, a refresh token and,"
+                + " for openid, an ID token");
+        String nonce = "walkthrough-" + System.nanoTime();
         JsonNode login = post("/oauth/token", form("grant_type", "password", "username", "alice",
-                "password", "wonderland", "scope", "openid profile api:read"), true);
-        expect(login.path("token_type").asText().equals("Bearer") && login.has("refresh_token"),
-                "a Bearer access token and a refresh token came back");
+                "password", "wonderland", "scope", "openid profile api:read", "nonce", nonce), true);
+        expect(login.path("token_type").asText().equals("Bearer") && login.has("refresh_token")
+                && login.has("id_token"), "a Bearer access token, a refresh token and an ID token came back");
         accessToken = login.path("access_token").asText();
         refreshToken = login.path("refresh_token").asText();
+        idToken = login.path("id_token").asText();
         String firstRefreshToken = refreshToken;
+
+        step("Validate the ID token as a relying party: keys from jwks_uri, iss, aud, nonce, at_hash");
+        VerifiedIdToken user = relyingParty.validate(idToken, nonce, accessToken);
+        expect(user.subject().equals("alice") && user.nonce().equals(java.util.Optional.of(nonce)),
+                "the ID token is alice's, with the nonce this login sent");
 
         step("(C)+(D) Call the API with the access token");
         expectStatus(getApi("/api/me", accessToken), 200, "the API answers with the user");
@@ -92,6 +116,12 @@ public final class Walkthrough {
         expectStatus(retried, 200, "the retried call succeeds with the new access token");
         expect(!refreshToken.equals(firstRefreshToken), "the refresh token was rotated: a new one came back");
         out.println("   old refresh token " + shorten(firstRefreshToken) + ", new " + shorten(refreshToken));
+
+        step("The refresh brought a new ID token of the same login (OIDC Core 12.2)");
+        VerifiedIdToken refreshed = relyingParty.validateRefreshed(idToken, user, accessToken);
+        expect(refreshed.nonce().isEmpty() && refreshed.issuedAt().isAfter(user.issuedAt())
+                && refreshed.authTime().equals(user.authTime()),
+                "same sub, aud and auth_time, a later iat, and no nonce");
 
         step("Introspect both refresh tokens (RFC 7662, client-authenticated)");
         JsonNode oldInfo = post("/oauth/introspect", form("token", firstRefreshToken), true);
@@ -126,10 +156,101 @@ public final class Walkthrough {
         expect(logout.body().contains("\"revoked_sessions\":2"), "both sessions were revoked");
         expectStatus(getApi("/api/me", access), 401, "the API refuses the logged-out access token");
 
+        reuseMode(metadata);
+        cookieMode();
+
         step("Fetch the public keys a resource server elsewhere would use");
         HttpResponse<String> jwks = send(HttpRequest.newBuilder(URI.create(base + "/.well-known/jwks.json")).build());
         expectStatus(jwks, 200, "the JWK set is published");
         expect(!jwks.body().contains("\"d\""), "it holds no private key part");
+        expect(jwks.headers().firstValue("Cache-Control").orElse("").startsWith("public, max-age="),
+                "served with a Cache-Control derived from the key rotation settings");
+    }
+
+    private IdTokenValidator relyingParty(JsonNode metadata, String clientId) {
+        return IdTokenValidator.builder().issuer(metadata.path("issuer").asText()).clientId(clientId)
+                .keys(RemoteJwksKeyProvider.builder(URI.create(metadata.path("jwks_uri").asText())).clock(clock)
+                        .build())
+                .clock(clock).build();
+    }
+
+    /** The reference provider: the same refresh token on every refresh, a new access token and a new ID token. */
+    private void reuseMode(JsonNode metadata) throws IOException, InterruptedException {
+        step("Client legacy is configured for REUSE mode, as the reference provider: log in");
+        IdTokenValidator relyingParty = relyingParty(metadata, "legacy");
+        String[] legacy = {"Authorization", basic("legacy", "legacy-secret")};
+        JsonNode login = json(postAs("/oauth/token", form("grant_type", "password", "username", "alice",
+                "password", "wonderland", "scope", "openid profile"), legacy));
+        VerifiedIdToken user = relyingParty.validate(login.path("id_token").asText());
+        String access = login.path("access_token").asText();
+        String id = login.path("id_token").asText();
+        for (int i = 1; i <= 2; i++) {
+            step("REUSE refresh " + i + ": the same refresh token, a new access token and a new ID token");
+            clock.advance(Duration.ofMinutes(15));
+            JsonNode next = json(postAs("/oauth/token", form("grant_type", "refresh_token", "refresh_token",
+                    login.path("refresh_token").asText()), legacy));
+            expect(next.path("refresh_token").asText().equals(login.path("refresh_token").asText()),
+                    "the same refresh token came back");
+            expect(!next.path("access_token").asText().equals(access) && !next.path("id_token").asText().equals(id),
+                    "a new access token and a new ID token");
+            access = next.path("access_token").asText();
+            id = next.path("id_token").asText();
+            expect(relyingParty.validateRefreshed(id, user, access).authTime().equals(user.authTime()),
+                    "the relying party accepts the new ID token as the same login");
+        }
+    }
+
+    /** A browser client: the refresh token only in an HttpOnly cookie, a CSRF header to refresh with it. */
+    private void cookieMode() throws IOException, InterruptedException {
+        step("Client spa, a browser app, logs in: the refresh token comes as an HttpOnly cookie, not in the body");
+        HttpResponse<String> login = postAs("/oauth/token", form("grant_type", "password", "client_id", "spa",
+                "username", "alice", "password", "wonderland", "scope", "openid"));
+        String setCookie = login.headers().firstValue("Set-Cookie").orElse("");
+        expect(login.statusCode() == 200 && !login.body().contains("refresh_token")
+                && setCookie.contains("; Path=/oauth/token; ") && setCookie.endsWith("; HttpOnly; Secure; SameSite=Strict"),
+                "Set-Cookie: HttpOnly, Secure, SameSite=Strict, Path=/oauth/token; no refresh_token in the body");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        String refreshByCookie = form("grant_type", "refresh_token", "client_id", "spa");
+
+        step("A refresh by cookie without the CSRF header is refused (a foreign page could send the cookie)");
+        HttpResponse<String> forged = postAs("/oauth/token", refreshByCookie, "Cookie", cookie);
+        expect(forged.statusCode() == 400 && forged.body().contains("invalid_request"), "invalid_request, 400");
+
+        step("With the X-Jeton-Refresh header the refresh succeeds and renews the cookie");
+        clock.advance(Duration.ofMinutes(15));
+        HttpResponse<String> renewed = postAs("/oauth/token", refreshByCookie, "Cookie", cookie,
+                "X-Jeton-Refresh", "1");
+        String next = renewed.headers().firstValue("Set-Cookie").orElse("");
+        expect(renewed.statusCode() == 200 && next.contains("HttpOnly") && !next.startsWith(cookie + ";"),
+                "200, and a new cookie holding the rotated refresh token");
+
+        step("The old cookie replayed is reuse: refused, the session revoked, the cookie cleared");
+        HttpResponse<String> replay = postAs("/oauth/token", refreshByCookie, "Cookie", cookie,
+                "X-Jeton-Refresh", "1");
+        expect(replay.statusCode() == 400 && replay.body().contains("invalid_grant")
+                && replay.headers().firstValue("Set-Cookie").orElse("").contains("Max-Age=0"),
+                "invalid_grant, and Set-Cookie with Max-Age=0");
+
+        step("Log in again, then log out: the refresh token is revoked and the cookie cleared");
+        HttpResponse<String> again = postAs("/oauth/token", form("grant_type", "password", "client_id", "spa",
+                "username", "alice", "password", "wonderland"));
+        String current = again.headers().firstValue("Set-Cookie").orElse(";");
+        current = current.substring(0, current.indexOf(';'));
+        HttpResponse<String> logout = postAs("/oauth/logout", form("client_id", "spa"), "Cookie", current,
+                "X-Jeton-Refresh", "1");
+        expect(logout.statusCode() == 200 && logout.headers().firstValue("Set-Cookie").orElse("")
+                .contains("Max-Age=0"), "logged out, cookie cleared");
+        expect(postAs("/oauth/token", refreshByCookie, "Cookie", current, "X-Jeton-Refresh", "1").statusCode()
+                == 400, "the logged-out cookie no longer refreshes");
+    }
+
+    private JsonNode json(HttpResponse<String> response) throws IOException {
+        expectStatus(response, 200, "POST succeeds");
+        return JSON.readTree(response.body());
+    }
+
+    private static String basic(String id, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The REST client's loop: call; on 401 refresh once and retry with the new access token. */
@@ -143,6 +264,7 @@ public final class Walkthrough {
                 true);
         accessToken = refreshed.path("access_token").asText();
         refreshToken = refreshed.path("refresh_token").asText(refreshToken);
+        idToken = refreshed.path("id_token").asText(idToken);
         out.println("   retrying " + path);
         return getApi(path, accessToken);
     }
@@ -160,12 +282,17 @@ public final class Walkthrough {
 
     private HttpResponse<String> postRaw(String path, String body, boolean asWebClient)
             throws IOException, InterruptedException {
+        return asWebClient ? postAs(path, body, "Authorization", basic("web", "web-secret")) : postAs(path, body);
+    }
+
+    /** POSTs a form with the given header names and values. */
+    private HttpResponse<String> postAs(String path, String body, String... headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (asWebClient) {
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString("web:web-secret".getBytes(StandardCharsets.UTF_8)));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
         }
         return send(request.build(), "  " + shown(body));
     }
@@ -194,17 +321,26 @@ public final class Walkthrough {
     private HttpResponse<String> send(HttpRequest request, String shownBody) throws IOException, InterruptedException {
         out.println("   → " + request.method() + " " + request.uri().getPath() + shownBody
                 + request.headers().firstValue("Authorization").map(a -> a.startsWith("Bearer ")
-                ? "  (Bearer " + shorten(a.substring(7)) + ")" : "  (client web, HTTP Basic)").orElse(""));
+                ? "  (Bearer " + shorten(a.substring(7)) + ")" : "  (client " + basicClient(a) + ", HTTP Basic)")
+                .orElse("")
+                + request.headers().firstValue("Cookie").map(c -> "  (Cookie " + shownCookie(c) + ")").orElse("")
+                + request.headers().firstValue("X-Jeton-Refresh").map(h -> "  (X-Jeton-Refresh)").orElse(""));
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         out.println("   ← " + response.statusCode() + " " + summary(response));
         return response;
+    }
+
+    private static String basicClient(String authorization) {
+        String decoded = new String(Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
+        return decoded.substring(0, decoded.indexOf(':'));
     }
 
     /** The fields that matter, tokens shortened. */
     private static String summary(HttpResponse<String> response) {
         String body = response.body();
         String challenge = response.headers().firstValue("WWW-Authenticate").map(v -> " WWW-Authenticate: " + v)
-                .orElse("");
+                .orElse("") + response.headers().firstValue("Set-Cookie").map(v -> " Set-Cookie: "
+                + shownCookie(v.substring(0, v.indexOf(';'))) + v.substring(v.indexOf(';'))).orElse("");
         if (body == null || body.isEmpty() || !body.startsWith("{")) {
             return challenge.strip();
         }
@@ -225,6 +361,12 @@ public final class Walkthrough {
         } catch (IOException e) {
             return body;
         }
+    }
+
+    /** {@code name=value} with the value shortened. */
+    private static String shownCookie(String cookie) {
+        int eq = cookie.indexOf('=');
+        return cookie.substring(0, eq + 1) + shorten(cookie.substring(eq + 1));
     }
 
     static String shorten(String token) {

@@ -25,7 +25,10 @@ class WalkthroughTest {
         assertThat(failures).as(printed).isZero();
         assertThat(printed)
                 .contains("(A)+(B) Log in", "(E)+(F) Fifteen minutes pass", "got 401; refreshing",
-                        "the refresh token was rotated", "An attacker replays the old", "Every step behaved as expected.")
+                        "the refresh token was rotated", "An attacker replays the old",
+                        "Validate the ID token as a relying party", "a new ID token of the same login",
+                        "REUSE refresh 2: the same refresh token", "without the CSRF header is refused",
+                        "the cookie cleared", "Every step behaved as expected.")
                 .doesNotContain("UNEXPECTED");
     }
 
