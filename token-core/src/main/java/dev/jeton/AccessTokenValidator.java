@@ -7,20 +7,17 @@ import dev.jeton.InvalidTokenException.Reason;
 import dev.jeton.internal.Events;
 import dev.jeton.internal.JwsReader;
 import dev.jeton.internal.Options;
-import dev.jeton.internal.PreparedKeys;
 import dev.jeton.internal.RevocationCache;
 import dev.jeton.internal.Scopes;
 import dev.jeton.internal.VerifiedTokenCache;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
-import dev.jeton.key.ProviderPolicy;
 import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -92,13 +89,11 @@ public final class AccessTokenValidator {
         this.issuer = b.issuer;
         this.audience = b.audience;
         this.keys = b.keys;
-        this.clock = b.clock != null ? b.clock : Clock.systemUTC();
-        this.skewMillis = b.clockSkew != null ? b.clockSkew.toMillis() : 0;
-        this.maxTokenLength = b.maxTokenLength > 0 ? b.maxTokenLength : 8 * 1024;
+        this.clock = b.clockOrDefault();
+        this.skewMillis = b.skewMillis();
+        this.maxTokenLength = b.maxTokenLengthOrDefault();
         this.otherAudiences = b.otherAudiences;
-        this.reader = new JwsReader(JwsReader.Kind.ACCESS_TOKEN,
-                b.algorithms != null ? b.algorithms : EnumSet.allOf(JwsAlgorithm.class), b.keys,
-                new PreparedKeys(b.providerPolicy != null ? b.providerPolicy : ProviderPolicy.FASTEST));
+        this.reader = b.reader(JwsReader.Kind.ACCESS_TOKEN);
         this.cache = b.cacheSize > 0 ? new VerifiedTokenCache(b.cacheSize) : null;
         this.listener = b.listener != null ? b.listener : TokenEventListener.none();
         this.revocations = b.revocationStore != null
@@ -293,15 +288,8 @@ public final class AccessTokenValidator {
      * Builds an {@link AccessTokenValidator}. Each setter checks its argument and may be called once; {@link #build()}
      * checks that the required options are set. Not thread-safe.
      */
-    public static final class Builder {
-        private String issuer;
+    public static final class Builder extends JwsValidatorBuilder<Builder> {
         private String audience;
-        private KeyProvider keys;
-        private Clock clock;
-        private Duration clockSkew;
-        private int maxTokenLength;
-        private Set<JwsAlgorithm> algorithms;
-        private ProviderPolicy providerPolicy;
         private int cacheSize;
         private TokenEventListener listener;
         private TokenStore revocationStore;
@@ -312,18 +300,17 @@ public final class AccessTokenValidator {
         Builder() {
         }
 
+        @Override
+        Builder self() {
+            return this;
+        }
+
         /** The other audiences the owning service issues for, accepted by its introspection and revocation only. */
         Builder otherAudiences(Set<String> audiences) {
             this.otherAudiences = Set.copyOf(audiences);
             return this;
         }
 
-        /** The exact {@code iss} to require, e.g. {@code https://auth.example.com}. No normalisation is applied. */
-        public Builder issuer(String issuer) {
-            requireNotSet("issuer", this.issuer);
-            this.issuer = requireText("issuer", issuer);
-            return this;
-        }
 
         /** The audience that {@code aud} must contain, e.g. {@code https://api.example.com}. */
         public Builder audience(String audience) {
@@ -332,56 +319,11 @@ public final class AccessTokenValidator {
             return this;
         }
 
-        /** The keys that verify tokens. */
-        public Builder keys(KeyProvider keys) {
-            requireNotSet("keys", this.keys);
-            this.keys = Objects.requireNonNull(keys, "keys");
-            return this;
-        }
 
-        /** The clock for every time check. Default {@link Clock#systemUTC()}. */
-        public Builder clock(Clock clock) {
-            requireNotSet("clock", this.clock);
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
 
-        /**
-         * Tolerance for clocks that disagree, applied to {@code exp}, {@code nbf} and {@code iat}. Default zero;
-         * at most five minutes.
-         */
-        public Builder clockSkew(Duration skew) {
-            requireNotSet("clockSkew", this.clockSkew);
-            this.clockSkew = Options.checkSkew(skew);
-            return this;
-        }
 
-        /**
-         * The longest token accepted, in characters, checked before any decoding. Default 8192; between 256 and
-         * 1048576.
-         */
-        public Builder maxTokenLength(int maxTokenLength) {
-            requireNotSet("maxTokenLength", this.maxTokenLength == 0 ? null : this.maxTokenLength);
-            this.maxTokenLength = Options.checkMaxTokenLength(maxTokenLength);
-            return this;
-        }
 
-        /**
-         * Narrows the algorithms accepted. By default every {@link JwsAlgorithm} is allowed, and each token must
-         * still use exactly the algorithm its key is bound to.
-         */
-        public Builder algorithms(JwsAlgorithm... algorithms) {
-            requireNotSet("algorithms", this.algorithms);
-            this.algorithms = Options.checkAlgorithms(algorithms);
-            return this;
-        }
 
-        /** Which JCA providers verify signatures. Default {@link ProviderPolicy#FASTEST}. */
-        public Builder providerPolicy(ProviderPolicy policy) {
-            requireNotSet("providerPolicy", this.providerPolicy);
-            this.providerPolicy = Objects.requireNonNull(policy, "providerPolicy");
-            return this;
-        }
 
         /**
          * Keeps up to {@code maximumSize} verified tokens, so that a token seen again skips signature verification.

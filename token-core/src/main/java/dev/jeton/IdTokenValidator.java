@@ -5,24 +5,16 @@ import static dev.jeton.internal.Options.requireText;
 
 import dev.jeton.InvalidIdTokenException.Reason;
 import dev.jeton.internal.JwsReader;
-import dev.jeton.internal.Options;
-import dev.jeton.internal.PreparedKeys;
 import dev.jeton.internal.TokenHashes;
-import dev.jeton.key.JwsAlgorithm;
-import dev.jeton.key.KeyProvider;
-import dev.jeton.key.ProviderPolicy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Validates OpenID Connect ID tokens (OIDC Core §3.1.3.7, §12.2) for a relying party: the client that asked a user to
@@ -62,12 +54,10 @@ public final class IdTokenValidator {
     private IdTokenValidator(Builder b) {
         this.issuer = b.issuer;
         this.clientId = b.clientId;
-        this.clock = b.clock != null ? b.clock : Clock.systemUTC();
-        this.skewMillis = b.clockSkew != null ? b.clockSkew.toMillis() : 0;
-        this.maxTokenLength = b.maxTokenLength > 0 ? b.maxTokenLength : 8 * 1024;
-        this.reader = new JwsReader(JwsReader.Kind.ID_TOKEN,
-                b.algorithms != null ? b.algorithms : EnumSet.allOf(JwsAlgorithm.class), b.keys,
-                new PreparedKeys(b.providerPolicy != null ? b.providerPolicy : ProviderPolicy.FASTEST));
+        this.clock = b.clockOrDefault();
+        this.skewMillis = b.skewMillis();
+        this.maxTokenLength = b.maxTokenLengthOrDefault();
+        this.reader = b.reader(JwsReader.Kind.ID_TOKEN);
     }
 
     /** Starts a builder. {@code issuer}, {@code clientId} and {@code keys} are required. */
@@ -227,25 +217,17 @@ public final class IdTokenValidator {
     /**
      * Builds an {@link IdTokenValidator}. Each setter checks its argument and may be called once. Not thread-safe.
      */
-    public static final class Builder {
-        private String issuer;
+    public static final class Builder extends JwsValidatorBuilder<Builder> {
         private String clientId;
-        private KeyProvider keys;
-        private Clock clock;
-        private Duration clockSkew;
-        private int maxTokenLength;
-        private Set<JwsAlgorithm> algorithms;
-        private ProviderPolicy providerPolicy;
 
         Builder() {
         }
 
-        /** The exact {@code iss} to require: the OpenID provider's issuer identifier. */
-        public Builder issuer(String issuer) {
-            requireNotSet("issuer", this.issuer);
-            this.issuer = requireText("issuer", issuer);
+        @Override
+        Builder self() {
             return this;
         }
+
 
         /** This relying party's client id, which {@code aud} must contain (and {@code azp} name, when present). */
         public Builder clientId(String clientId) {
@@ -254,50 +236,11 @@ public final class IdTokenValidator {
             return this;
         }
 
-        /** The keys that verify ID tokens, usually the provider's remote JWKS. */
-        public Builder keys(KeyProvider keys) {
-            requireNotSet("keys", this.keys);
-            this.keys = Objects.requireNonNull(keys, "keys");
-            return this;
-        }
 
-        /** The clock for every time check. Default {@link Clock#systemUTC()}. */
-        public Builder clock(Clock clock) {
-            requireNotSet("clock", this.clock);
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
 
-        /** Tolerance for clocks that disagree. Default zero; at most five minutes. */
-        public Builder clockSkew(Duration skew) {
-            requireNotSet("clockSkew", this.clockSkew);
-            this.clockSkew = Options.checkSkew(skew);
-            return this;
-        }
 
-        /** The longest token accepted, checked before any decoding. Default 8192; between 256 and 1048576. */
-        public Builder maxTokenLength(int maxTokenLength) {
-            requireNotSet("maxTokenLength", this.maxTokenLength == 0 ? null : this.maxTokenLength);
-            this.maxTokenLength = Options.checkMaxTokenLength(maxTokenLength);
-            return this;
-        }
 
-        /**
-         * The algorithm allow-list, for example the provider's {@code id_token_signing_alg_values_supported}. By
-         * default every {@link JwsAlgorithm}; each token must still use exactly the algorithm of its key.
-         */
-        public Builder algorithms(JwsAlgorithm... algorithms) {
-            requireNotSet("algorithms", this.algorithms);
-            this.algorithms = Options.checkAlgorithms(algorithms);
-            return this;
-        }
 
-        /** Which JCA providers verify signatures. Default {@link ProviderPolicy#FASTEST}. */
-        public Builder providerPolicy(ProviderPolicy policy) {
-            requireNotSet("providerPolicy", this.providerPolicy);
-            this.providerPolicy = Objects.requireNonNull(policy, "providerPolicy");
-            return this;
-        }
 
         /**
          * Builds the validator.
