@@ -100,8 +100,8 @@ public final class IdTokenValidator {
 
     /**
      * Validates an ID token from a refresh (OIDC Core §12.2) against the login's: the same {@code iss}, {@code sub},
-     * {@code aud}, {@code azp} and {@code auth_time}, an {@code iat} not before the login's, and no {@code nonce} or the
-     * login's; {@code at_hash}, if there is one, must be the new access token's.
+     * {@code aud}, {@code azp} and {@code auth_time}, an {@code iat} not before the login's, and no {@code nonce} or
+     * the login's; {@code at_hash}, if there is one, must be the new access token's.
      *
      * @param original the login's ID token, as this validator returned it
      * @throws InvalidIdTokenException with the reason the token was refused; its message never contains a token

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * other check.
  *
  * <pre>{@code
- * IntrospectionClient introspection = IntrospectionClient.builder(URI.create("https://auth.example.com/oauth/introspect"))
+ * IntrospectionClient introspection = IntrospectionClient
+ *     .builder(URI.create("https://auth.example.com/oauth/introspect"))
  *     .clientSecretBasic("api", apiSecret)                   // the resource server authenticates as a client
  *     .onFailure(IntrospectionClient.OnFailure.FAIL_CLOSED)  // required: no silent default
  *     .cacheTtl(Duration.ofSeconds(10))

@@ -38,7 +38,7 @@ public final class InvalidIdTokenException extends TokenException {
         NONCE_MISMATCH("The ID token nonce does not match"),
         /** The {@code at_hash} does not match the access token it came with. */
         AT_HASH_MISMATCH("The ID token does not match its access token"),
-        /** A refreshed ID token differs from the login's in {@code sub}, {@code aud}, {@code azp} or {@code auth_time}. */
+        /** A refreshed ID token's {@code sub}, {@code aud}, {@code azp} or {@code auth_time} is not the login's. */
         NOT_SAME_LOGIN("The refreshed ID token does not belong to the same login"),
         /** The token is longer than the configured maximum; nothing of it was decoded. */
         TOO_LARGE("The ID token is too large");

@@ -20,11 +20,12 @@ import java.util.Set;
  * {@link #forSubject(String)}.
  *
  * <p>Subject, client id, scopes, audiences and nonce often come from what a client sent (a user name, a {@code scope},
- * {@code resource} or {@code nonce} parameter), so bad text there is an OAuth error an endpoint can answer with:
- * {@link InvalidRequestException} for the subject, client id and nonce, {@link InvalidScopeException} for the scopes,
- * {@link InvalidTargetException} for the audiences. Claims and the authentication facts ({@code auth_time},
- * {@code acr}, {@code amr}) come from the application, so a bad one is an {@link IllegalArgumentException}. Claims are held to the limits a validator reads back (nesting, sizes, and about
- * 970 JSON values in all), so a token that was issued can always be validated and refreshed.
+ * {@code resource} or {@code nonce} parameter), so bad text there is an OAuth error an endpoint can answer with: {@link
+ * InvalidRequestException} for the subject, client id and nonce, {@link InvalidScopeException} for the scopes, {@link
+ * InvalidTargetException} for the audiences. Claims and the authentication facts ({@code auth_time}, {@code acr},
+ * {@code amr}) come from the application, so a bad one is an {@link IllegalArgumentException}. Claims are held to the
+ * limits a validator reads back (nesting, sizes, and about 970 JSON values in all), so a token that was issued can
+ * always be validated and refreshed.
  *
  * <pre>{@code
  * IssueRequest request = IssueRequest.forSubject("user-123")

@@ -151,7 +151,8 @@ class IntrospectionClientTest {
             AccessTokenValidator validator = resourceServer(c -> c.onFailure(
                     IntrospectionClient.OnFailure.FAIL_CLOSED));
             String token = accessToken();
-            for (String[] broken : new String[][] {{"500", "{}"}, {"200", "not json"}, {"200", "{\"active\":\"yes\"}"}}) {
+            String[][] answers = {{"500", "{}"}, {"200", "not json"}, {"200", "{\"active\":\"yes\"}"}};
+            for (String[] broken : answers) {
                 status = Integer.parseInt(broken[0]);
                 answer = broken[1];
 

@@ -44,16 +44,15 @@ import org.slf4j.LoggerFactory;
  * with {@code --jdbc-url}).
  *
  * <ul>
- *   <li>{@code POST /oauth/token}: {@code grant_type=password} (the demo's login; an ID token for {@code openid},
- *       with the {@code nonce} parameter echoed) and {@code refresh_token} (RFC 6749 §4.3, §6); confidential clients
- *       authenticate with HTTP Basic or {@code client_secret}. Client {@code legacy} is refreshed in REUSE mode; client {@code spa} gets its refresh
- *       token as an HttpOnly cookie and refreshes by cookie with the {@code X-Jeton-Refresh} header;</li>
- *   <li>{@code POST /oauth/logout} for a cookie client: revokes and clears the cookie;</li>
- *   <li>{@code POST /oauth/revoke} (RFC 7009) and {@code POST /oauth/introspect} (RFC 7662), client-authenticated;</li>
- *   <li>{@code GET /.well-known/jwks.json}, with a Cache-Control from the key rotation settings, and
- *       {@code GET /.well-known/openid-configuration} = {@code /.well-known/oauth-authorization-server};</li>
- *   <li>{@code GET /api/me}, a protected resource; {@code GET /auth/sessions} and {@code POST /auth/logout-all} for
- *       the caller.</li>
+ * <li>{@code POST /oauth/token}: {@code grant_type=password} (the demo's login; an ID token for {@code openid}, with
+ * the {@code nonce} parameter echoed) and {@code refresh_token} (RFC 6749 §4.3, §6); confidential clients authenticate
+ * with HTTP Basic or {@code client_secret}. Client {@code legacy} is refreshed in REUSE mode; client {@code spa} gets
+ * its refresh token as an HttpOnly cookie and refreshes by cookie with the {@code X-Jeton-Refresh} header;</li>
+ * <li>{@code POST /oauth/logout} for a cookie client: revokes and clears the cookie;</li> <li>{@code POST
+ * /oauth/revoke} (RFC 7009) and {@code POST /oauth/introspect} (RFC 7662), client-authenticated;</li> <li>{@code GET
+ * /.well-known/jwks.json}, with a Cache-Control from the key rotation settings, and {@code GET
+ * /.well-known/openid-configuration} = {@code /.well-known/oauth-authorization-server};</li> <li>{@code GET /api/me}, a
+ * protected resource; {@code GET /auth/sessions} and {@code POST /auth/logout-all} for the caller.</li>
  * </ul>
  *
  * <p>Run: {@code ./mvnw -q -pl examples -am compile exec:java -Djeton.example=dev.jeton.examples.DemoServer

@@ -22,11 +22,11 @@ import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * Plays the refresh-token flow of RFC 6749 §1.5 (steps A to H) and a REST client's "401, refresh, retry" loop
- * against the {@link DemoServer}, over real HTTP, and shows reuse detection at work; validates the ID tokens as an
- * OpenID Connect relying party would; plays the reference provider's REUSE mode (the same refresh token, a new access
- * token and a new ID token on each refresh) and a browser client whose refresh token lives in an HttpOnly cookie. Prints each step as a person
- * would read it, tokens shortened, and exits non-zero if any step does not behave as expected.
+ * Plays the refresh-token flow of RFC 6749 §1.5 (steps A to H) and a REST client's "401, refresh, retry" loop against
+ * the {@link DemoServer}, over real HTTP, and shows reuse detection at work; validates the ID tokens as an OpenID
+ * Connect relying party would; plays the reference provider's REUSE mode (the same refresh token, a new access token
+ * and a new ID token on each refresh) and a browser client whose refresh token lives in an HttpOnly cookie. Prints each
+ * step as a person would read it, tokens shortened, and exits non-zero if any step does not behave as expected.
  *
  * <p>The server runs in this process on the embedded database, with a clock the walkthrough moves forward instead of
  * waiting fifteen minutes for the access token to expire.
@@ -207,7 +207,8 @@ public final class Walkthrough {
                 "username", "alice", "password", "wonderland", "scope", "openid"));
         String setCookie = login.headers().firstValue("Set-Cookie").orElse("");
         expect(login.statusCode() == 200 && !login.body().contains("refresh_token")
-                && setCookie.contains("; Path=/oauth/token; ") && setCookie.endsWith("; HttpOnly; Secure; SameSite=Strict"),
+                && setCookie.contains("; Path=/oauth/token; ")
+                && setCookie.endsWith("; HttpOnly; Secure; SameSite=Strict"),
                 "Set-Cookie: HttpOnly, Secure, SameSite=Strict, Path=/oauth/token; no refresh_token in the body");
         String cookie = setCookie.substring(0, setCookie.indexOf(';'));
         String refreshByCookie = form("grant_type", "refresh_token", "client_id", "spa");

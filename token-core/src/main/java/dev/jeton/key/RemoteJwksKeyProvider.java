@@ -27,11 +27,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Fetching: the first lookup fetches the set (nothing is fetched at build time, so an application starts while
  * the authorization server is down). The set is then cached for the response's {@code Cache-Control: max-age} held
- * within {@linkplain Builder#cacheControlBounds(Duration, Duration) bounds}, or for the
- * {@linkplain Builder#cacheTtl(Duration) cache TTL} when it names none; the first lookup after that refetches,
- * while other threads keep using the cached keys. A token whose {@code kid} is not in the set triggers a refetch, so a
- * rotated key is picked up at once, but at most once per {@linkplain Builder#minRefreshInterval(Duration) minimum
- * refresh interval}, so tokens with made-up kids cannot turn into a flood of requests. Only one fetch runs at a time; concurrent callers that need it wait for it.
+ * within {@linkplain Builder#cacheControlBounds(Duration, Duration) bounds}, or for the {@linkplain
+ * Builder#cacheTtl(Duration) cache TTL} when it names none; the first lookup after that refetches, while other threads
+ * keep using the cached keys. A token whose {@code kid} is not in the set triggers a refetch, so a rotated key is
+ * picked up at once, but at most once per {@linkplain Builder#minRefreshInterval(Duration) minimum refresh interval},
+ * so tokens with made-up kids cannot turn into a flood of requests. Only one fetch runs at a time; concurrent callers
+ * that need it wait for it.
  *
  * <p>The response must have status 200 and a body of at most {@linkplain Builder#maxResponseBytes(int) the size
  * limit}; a larger body is refused as soon as the limit is passed, without reading the rest. Redirects are not

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *       from the deadline on it is gone, as if removed.</li>
  * </ul>
  * A rotation is: {@link #addNext(JwtKey)} the new key; wait at least the {@linkplain Builder#publishAhead(Duration)
- * publish-ahead time}, which must cover how long resource servers cache the JWK set; {@link #activate(String)} it, which
- * retires the old active key. Serve the JWK set with {@link #jwksCacheControl()}, derived from that time, so that
+ * publish-ahead time}, which must cover how long resource servers cache the JWK set; {@link #activate(String)} it,
+ * which retires the old active key. Serve the JWK set with {@link #jwksCacheControl()}, derived from that time, so that
  * caches that honour it ({@link RemoteJwksKeyProvider} does) hold a set at most half of it: every resource server then
  * has the next key before it signs, even behind one more HTTP cache.
  *

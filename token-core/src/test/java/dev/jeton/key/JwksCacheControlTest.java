@@ -26,8 +26,9 @@ class JwksCacheControlTest {
 
     private final MutableClock clock = MutableClock.atFixedStart();
     private final AtomicInteger requests = new AtomicInteger();
-    private final RotatingKeyProvider issuerKeys = RotatingKeyProvider.builder(JwtKey.generate("k1", JwsAlgorithm.ES256))
-            .clock(clock).publishAhead(Duration.ofMinutes(4)).build();
+    private final RotatingKeyProvider issuerKeys = RotatingKeyProvider
+            .builder(JwtKey.generate("k1", JwsAlgorithm.ES256)).clock(clock).publishAhead(Duration.ofMinutes(4))
+            .build();
     private volatile String cacheControl;
     private HttpServer server;
 
