@@ -4,26 +4,20 @@ import static dev.jeton.internal.Options.requireNotSet;
 import static dev.jeton.internal.Options.requireText;
 
 import dev.jeton.InvalidTokenException.Reason;
-import dev.jeton.internal.Base64Url;
 import dev.jeton.internal.Events;
-import dev.jeton.internal.Json;
-import dev.jeton.internal.PreparedKeys;
+import dev.jeton.internal.JwsReader;
+import dev.jeton.internal.Options;
 import dev.jeton.internal.RevocationCache;
 import dev.jeton.internal.Scopes;
 import dev.jeton.internal.VerifiedTokenCache;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
-import dev.jeton.key.ProviderPolicy;
 import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.TokenStore;
-import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *       ALGORITHM_NOT_ALLOWED;</li>
  *   <li>no {@code zip}, {@code crit}, {@code b64}, {@code cty}, {@code jku}, {@code jwk}, {@code x5u},
  *       {@code x5c}: UNSUPPORTED_HEADER;</li>
- *   <li>{@code typ} is {@code at+jwt} or {@code application/at+jwt}: WRONG_TYPE;</li>
+ *   <li>{@code typ} is {@code at+jwt} or {@code application/at+jwt}: WRONG_TYPE (so an OIDC ID token, {@code typ}
+ *       {@code JWT}, is never taken for an access token);</li>
  *   <li>{@code kid} names a key of the key set: UNKNOWN_KEY; and that key's algorithm is {@code alg}:
  *       ALGORITHM_NOT_ALLOWED;</li>
  *   <li>the signature verifies: BAD_SIGNATURE;</li>
@@ -65,7 +60,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code exp} after now less the skew, else EXPIRED (RFC 7519: expired "on or after" {@code exp});
  *       {@code nbf} and {@code iat} not after now plus the skew, else NOT_YET_VALID;</li>
  *   <li>when {@linkplain Builder#revocationAware revocation-aware}: neither its family ({@code sid}) nor its
- *       {@code jti} revoked, else REVOKED.</li>
+ *       {@code jti} revoked, else REVOKED; with a {@linkplain Builder#revocationCheck remote revocation check}, the
+ *       introspection endpoint still calls it active, else REVOKED.</li>
  * </ol>
  *
  * <p>Instances are immutable and thread-safe; build one and share it.
@@ -74,12 +70,7 @@ public final class AccessTokenValidator {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessTokenValidator.class);
 
-    /** Header parameters whose presence refuses a token. */
-    private static final List<String> UNSUPPORTED_HEADERS =
-            List.of("zip", "crit", "b64", "cty", "jku", "jwk", "x5u", "x5c");
-    private static final Duration MAX_SKEW = Duration.ofMinutes(5);
-    private static final int MIN_TOKEN_LENGTH_LIMIT = 256;
-    private static final int MAX_TOKEN_LENGTH_LIMIT = 1024 * 1024;
+    private static final Duration MAX_SKEW = Options.MAX_SKEW;
 
     private final String issuer;
     private final String audience;
@@ -87,25 +78,27 @@ public final class AccessTokenValidator {
     private final Clock clock;
     private final long skewMillis;
     private final int maxTokenLength;
-    private final Set<JwsAlgorithm> algorithms;
-    private final PreparedKeys preparedKeys;
+    private final Set<String> otherAudiences;
+    private final JwsReader reader;
     private final VerifiedTokenCache cache;
     private final TokenEventListener listener;
     private final RevocationCache revocations;
+    private final IntrospectionClient introspection;
 
     private AccessTokenValidator(Builder b) {
         this.issuer = b.issuer;
         this.audience = b.audience;
         this.keys = b.keys;
-        this.clock = b.clock != null ? b.clock : Clock.systemUTC();
-        this.skewMillis = b.clockSkew != null ? b.clockSkew.toMillis() : 0;
-        this.maxTokenLength = b.maxTokenLength > 0 ? b.maxTokenLength : 8 * 1024;
-        this.algorithms = b.algorithms != null ? b.algorithms : EnumSet.allOf(JwsAlgorithm.class);
-        this.preparedKeys = new PreparedKeys(b.providerPolicy != null ? b.providerPolicy : ProviderPolicy.FASTEST);
+        this.clock = b.clockOrDefault();
+        this.skewMillis = b.skewMillis();
+        this.maxTokenLength = b.maxTokenLengthOrDefault();
+        this.otherAudiences = b.otherAudiences;
+        this.reader = b.reader(JwsReader.Kind.ACCESS_TOKEN);
         this.cache = b.cacheSize > 0 ? new VerifiedTokenCache(b.cacheSize) : null;
         this.listener = b.listener != null ? b.listener : TokenEventListener.none();
         this.revocations = b.revocationStore != null
                 ? new RevocationCache(b.revocationStore, b.revocationCacheTtl.toMillis()) : null;
+        this.introspection = b.introspection;
     }
 
     /** Starts a builder. {@code issuer}, {@code audience} and {@code keys} are required. */
@@ -122,15 +115,20 @@ public final class AccessTokenValidator {
      * @throws TokenStoreException with {@link Builder#revocationAware revocation-aware validation}, if the store
      *     cannot say whether the token was revoked and no cached answer is fresh: the token is neither accepted nor
      *     refused, so answer 500 (or 503), never 200
+     * @throws IntrospectionException with a {@link Builder#revocationCheck remote revocation check} that fails closed,
+     *     if the introspection endpoint cannot answer and no cached answer is fresh: answer 503, never 200
      */
     public VerifiedAccessToken validate(String token) {
-        return validate(token, true);
+        return validate(token, true, false);
     }
 
-    /** Validates; with {@code report} false a refusal is neither logged nor sent as an event (RFC 7009 revoke). */
-    VerifiedAccessToken validate(String token, boolean report) {
+    /**
+     * Validates; with {@code report} false a refusal is neither logged nor sent as an event (RFC 7009 revoke); with
+     * {@code anyAudience} any audience the owning service issues for is accepted (its introspection and revocation).
+     */
+    VerifiedAccessToken validate(String token, boolean report, boolean anyAudience) {
         try {
-            return doValidate(token);
+            return doValidate(token, anyAudience);
         } catch (InvalidTokenException e) {
             if (report) {
                 LOG.debug("access token refused: {}", e.getMessage());
@@ -140,7 +138,7 @@ public final class AccessTokenValidator {
         }
     }
 
-    private VerifiedAccessToken doValidate(String token) {
+    private VerifiedAccessToken doValidate(String token, boolean anyAudience) {
         if (token == null || token.isEmpty()) {
             throw new InvalidTokenException(Reason.MALFORMED, "no token");
         }
@@ -154,46 +152,22 @@ public final class AccessTokenValidator {
             if (hit != null) {
                 VerifiedAccessToken verified = checkCached(token, hit);
                 if (verified != null) {
-                    checkRevocation(verified);
+                    checkAudience(verified.audience(), anyAudience);
+                    checkRevocation(token, verified);
                     return verified;
                 }
             }
         }
-        int dot1 = token.indexOf('.');
-        int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
-        if (dot2 < 0) {
-            throw new InvalidTokenException(Reason.MALFORMED, "not a compact JWS (three dot-separated parts)");
+        VerifiedAccessToken verified;
+        JwtKey key;
+        try {
+            JwsReader.Verified read = reader.read(token);
+            key = read.key();
+            verified = checkClaims(read.claims(), key, read.algorithm(), anyAudience);
+        } catch (JwsReader.Refused e) {
+            throw new InvalidTokenException(Reason.valueOf(e.problem().name()), e.getMessage());
         }
-        if (token.indexOf('.', dot2 + 1) >= 0) {
-            throw new InvalidTokenException(Reason.MALFORMED, dots(token) == 4
-                    ? "encrypted tokens (JWE) are not accepted" : "not a compact JWS (three dot-separated parts)");
-        }
-        if (dot1 == 0 || dot2 == dot1 + 1 || dot2 == length - 1) {
-            throw new InvalidTokenException(Reason.MALFORMED, "empty header, payload or signature");
-        }
-        if (!Base64Url.isCanonical(token, 0, dot1) || !Base64Url.isCanonical(token, dot1 + 1, dot2)
-                || !Base64Url.isCanonical(token, dot2 + 1, length)) {
-            throw new InvalidTokenException(Reason.MALFORMED, "not canonical unpadded base64url");
-        }
-
-        Map<String, Object> header = parseJson(token, 0, dot1, "header");
-        JwsAlgorithm alg = checkHeader(header);
-        JwtKey key = findKey(header, alg);
-
-        byte[] signingInput = new byte[dot2];
-        for (int i = 0; i < dot2; i++) {
-            signingInput[i] = (byte) token.charAt(i);
-        }
-        byte[] signature = Base64Url.decodeChecked(token, dot2 + 1, length);
-        PreparedKeys.Prepared prepared = preparedKeys.get(key);
-        if (!prepared.verify(signingInput, signature)) {
-            throw new InvalidTokenException(Reason.BAD_SIGNATURE, "signature does not verify with key '"
-                    + key.kid() + "'");
-        }
-
-        Map<String, Object> claims = parseJson(token, dot1 + 1, dot2, "claims");
-        VerifiedAccessToken verified = checkClaims(claims, key, alg);
-        checkRevocation(verified);
+        checkRevocation(token, verified);
         if (cache != null) {
             cache.put(token, new VerifiedTokenCache.Entry(verified, key, verified.expiresAt().toEpochMilli(),
                     verified.notBefore().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE)), clock.millis());
@@ -220,7 +194,11 @@ public final class AccessTokenValidator {
         return hit.token();
     }
 
-    private void checkRevocation(VerifiedAccessToken token) {
+    private void checkRevocation(String raw, VerifiedAccessToken token) {
+        if (introspection != null) {
+            introspection.check(raw, token);
+            return;
+        }
         if (revocations == null) {
             return;
         }
@@ -245,174 +223,53 @@ public final class AccessTokenValidator {
         }
     }
 
-    private static int dots(String token) {
-        int count = 0;
-        for (int i = 0; i < token.length(); i++) {
-            if (token.charAt(i) == '.') {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    private static Map<String, Object> parseJson(String token, int from, int to, String what) {
-        try {
-            // Header members set to null still count as present: "crit": null is refused like any crit.
-            return Json.parseObject(Base64Url.decodeChecked(token, from, to), from == 0);
-        } catch (Json.JsonException e) {
-            throw new InvalidTokenException(Reason.MALFORMED, what + ": " + e.getMessage());
-        }
-    }
-
-    private JwsAlgorithm checkHeader(Map<String, Object> header) {
-        Object algValue = header.get("alg");
-        if (!(algValue instanceof String algId)) {
-            throw new InvalidTokenException(Reason.MALFORMED, "header has no alg string");
-        }
-        if ("none".equalsIgnoreCase(algId)) {
-            throw new InvalidTokenException(Reason.ALGORITHM_NOT_ALLOWED, "unsecured tokens (alg none) are refused");
-        }
-        if (header.containsKey("enc")) {
-            throw new InvalidTokenException(Reason.MALFORMED, "encrypted tokens (JWE) are not accepted");
-        }
-        JwsAlgorithm alg = JwsAlgorithm.fromId(algId).orElse(null);
-        if (alg == null || !algorithms.contains(alg)) {
-            throw new InvalidTokenException(Reason.ALGORITHM_NOT_ALLOWED, "algorithm is not in the allow-list");
-        }
-        for (String name : UNSUPPORTED_HEADERS) {
-            if (header.containsKey(name)) {
-                throw new InvalidTokenException(Reason.UNSUPPORTED_HEADER, "header parameter '" + name
-                        + "' is not accepted");
-            }
-        }
-        Object typ = header.get("typ");
-        if (!(typ instanceof String type)
-                || !("at+jwt".equalsIgnoreCase(type) || "application/at+jwt".equalsIgnoreCase(type))) {
-            throw new InvalidTokenException(Reason.WRONG_TYPE, "typ is not at+jwt (RFC 9068)");
-        }
-        return alg;
-    }
-
-    private JwtKey findKey(Map<String, Object> header, JwsAlgorithm alg) {
-        Object kidValue = header.get("kid");
-        if (!(kidValue instanceof String kid) || kid.isEmpty()) {
-            throw new InvalidTokenException(Reason.UNKNOWN_KEY, "header has no kid");
-        }
-        JwtKey key = keys.verificationKey(kid).orElse(null);
-        if (key == null) {
-            throw new InvalidTokenException(Reason.UNKNOWN_KEY, "kid names no key of the key set");
-        }
-        if (key.algorithm() != alg) {
-            throw new InvalidTokenException(Reason.ALGORITHM_NOT_ALLOWED, "key '" + kid + "' is bound to "
-                    + key.algorithm() + ", not to the token's alg");
-        }
-        return key;
-    }
-
-    private VerifiedAccessToken checkClaims(Map<String, Object> claims, JwtKey key, JwsAlgorithm alg) {
-        String sub = requiredString(claims, "sub");
-        String clientId = requiredString(claims, "client_id");
-        String jti = requiredString(claims, "jti");
-        long exp = numericDateMillis(claims, "exp", true);
-        long iat = numericDateMillis(claims, "iat", true);
-        long nbf = numericDateMillis(claims, "nbf", false);
-        Object scopeValue = claims.get("scope");
+    private VerifiedAccessToken checkClaims(Map<String, Object> claims, JwtKey key, JwsAlgorithm alg,
+                                            boolean anyAudience) {
+        String sub = JwsReader.requiredString(claims, "sub");
+        String clientId = JwsReader.requiredString(claims, "client_id");
+        String jti = JwsReader.requiredString(claims, "jti");
+        long exp = JwsReader.numericDateMillis(claims, "exp", true);
+        long iat = JwsReader.numericDateMillis(claims, "iat", true);
+        long nbf = JwsReader.numericDateMillis(claims, "nbf", false);
+        String scope = JwsReader.optionalString(claims, "scope");
         Set<String> scopes;
-        if (scopeValue == null) {
-            scopes = Set.of();
-        } else if (scopeValue instanceof String scope) {
-            try {
-                scopes = Scopes.parse(scope);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidTokenException(Reason.MALFORMED, "claim 'scope' is not a space-separated list");
-            }
-        } else {
-            throw new InvalidTokenException(Reason.MALFORMED, "claim 'scope' is not a string");
+        try {
+            scopes = scope == null ? Set.of() : Scopes.parse(scope);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTokenException(Reason.MALFORMED, "claim 'scope' is not a space-separated list");
         }
-        Object sid = claims.get("sid");
-        if (sid != null && !(sid instanceof String)) {
-            throw new InvalidTokenException(Reason.MALFORMED, "claim 'sid' is not a string");
-        }
+        String sid = JwsReader.optionalString(claims, "sid");
 
-        if (!issuer.equals(claims.get("iss"))) {
-            throw new InvalidTokenException(Reason.WRONG_ISSUER, "iss is not '" + issuer + "'");
-        }
-        List<String> aud = audience(claims.get("aud"));
-        if (!aud.contains(audience)) {
-            throw new InvalidTokenException(Reason.WRONG_AUDIENCE, "aud does not contain '" + audience + "'");
-        }
-
-        long now = clock.millis();
-        if (exp <= now - skewMillis) {
-            throw new InvalidTokenException(Reason.EXPIRED, "token expired at " + Instant.ofEpochMilli(exp));
-        }
-        if (nbf != Long.MIN_VALUE && nbf > now + skewMillis) {
-            throw new InvalidTokenException(Reason.NOT_YET_VALID, "token not valid before "
-                    + Instant.ofEpochMilli(nbf));
-        }
-        if (iat > now + skewMillis) {
-            throw new InvalidTokenException(Reason.NOT_YET_VALID, "token issued in the future, at "
-                    + Instant.ofEpochMilli(iat));
-        }
+        JwsReader.checkIssuer(claims, issuer);
+        List<String> aud = JwsReader.audience(claims.get("aud"));
+        checkAudience(aud, anyAudience);
+        JwsReader.checkTimes(exp, nbf, iat, clock.millis(), skewMillis);
         return new VerifiedAccessToken(sub, clientId, issuer, aud, scopes, jti, Instant.ofEpochMilli(iat),
                 Instant.ofEpochMilli(exp), nbf == Long.MIN_VALUE ? Optional.empty()
-                : Optional.of(Instant.ofEpochMilli(nbf)), Optional.ofNullable((String) sid), key.kid(), alg, claims);
+                : Optional.of(Instant.ofEpochMilli(nbf)), Optional.ofNullable(sid), key.kid(), alg, claims);
     }
 
-    private static String requiredString(Map<String, Object> claims, String name) {
-        Object value = claims.get(name);
-        if (!(value instanceof String s) || s.isEmpty()) {
-            throw new InvalidTokenException(Reason.MALFORMED, "claim '" + name + "' must be a non-empty string");
+    /**
+     * {@code aud} must contain the audience; for the owning service's own introspection and revocation, any audience
+     * it issues for (RFC 8707) will do.
+     */
+    private void checkAudience(List<String> aud, boolean anyAudience) {
+        if (aud.contains(audience)) {
+            return;
         }
-        return s;
-    }
-
-    /** A NumericDate (RFC 7519 §2) as epoch milliseconds; it must be a JSON number, never a string. */
-    private static long numericDateMillis(Map<String, Object> claims, String name, boolean required) {
-        Object value = claims.get(name);
-        if (value == null) {
-            if (required) {
-                throw new InvalidTokenException(Reason.MALFORMED, "claim '" + name + "' is required");
-            }
-            return Long.MIN_VALUE;
+        if (anyAudience && aud.stream().anyMatch(otherAudiences::contains)) {
+            return;
         }
-        if (value instanceof Long seconds) {
-            if (seconds < 0 || seconds > Long.MAX_VALUE / 1000) {
-                throw new InvalidTokenException(Reason.MALFORMED, "claim '" + name + "' is out of range");
-            }
-            return seconds * 1000;
-        }
-        if (value instanceof Double seconds) {
-            if (!(seconds >= 0 && seconds < Long.MAX_VALUE / 1000.0)) {
-                throw new InvalidTokenException(Reason.MALFORMED, "claim '" + name + "' is out of range");
-            }
-            return (long) Math.floor(seconds * 1000);
-        }
-        if (value instanceof BigInteger) {
-            throw new InvalidTokenException(Reason.MALFORMED, "claim '" + name + "' is out of range");
-        }
-        throw new InvalidTokenException(Reason.MALFORMED, "claim '" + name + "' must be a JSON number");
-    }
-
-    private static List<String> audience(Object aud) {
-        if (aud instanceof String single) {
-            return List.of(single);
-        }
-        if (aud instanceof List<?> list) {
-            for (Object element : list) {
-                if (!(element instanceof String)) {
-                    throw new InvalidTokenException(Reason.WRONG_AUDIENCE, "aud holds a non-string value");
-                }
-            }
-            @SuppressWarnings("unchecked")
-            List<String> strings = (List<String>) list;
-            return strings;
-        }
-        throw new InvalidTokenException(Reason.WRONG_AUDIENCE, "aud is missing");
+        throw new InvalidTokenException(Reason.WRONG_AUDIENCE, "aud does not contain '" + audience + "'");
     }
 
     String issuer() {
         return issuer;
+    }
+
+    /** Whether validation itself asks about revocation (a store, or an introspection endpoint). */
+    boolean checksRevocation() {
+        return revocations != null || introspection != null;
     }
 
     String audience() {
@@ -431,29 +288,29 @@ public final class AccessTokenValidator {
      * Builds an {@link AccessTokenValidator}. Each setter checks its argument and may be called once; {@link #build()}
      * checks that the required options are set. Not thread-safe.
      */
-    public static final class Builder {
-        private String issuer;
+    public static final class Builder extends JwsValidatorBuilder<Builder> {
         private String audience;
-        private KeyProvider keys;
-        private Clock clock;
-        private Duration clockSkew;
-        private int maxTokenLength;
-        private Set<JwsAlgorithm> algorithms;
-        private ProviderPolicy providerPolicy;
         private int cacheSize;
         private TokenEventListener listener;
         private TokenStore revocationStore;
         private Duration revocationCacheTtl;
+        private IntrospectionClient introspection;
+        private Set<String> otherAudiences = Set.of();
 
         Builder() {
         }
 
-        /** The exact {@code iss} to require, e.g. {@code https://auth.example.com}. No normalisation is applied. */
-        public Builder issuer(String issuer) {
-            requireNotSet("issuer", this.issuer);
-            this.issuer = requireText("issuer", issuer);
+        @Override
+        Builder self() {
             return this;
         }
+
+        /** The other audiences the owning service issues for, accepted by its introspection and revocation only. */
+        Builder otherAudiences(Set<String> audiences) {
+            this.otherAudiences = Set.copyOf(audiences);
+            return this;
+        }
+
 
         /** The audience that {@code aud} must contain, e.g. {@code https://api.example.com}. */
         public Builder audience(String audience) {
@@ -462,67 +319,11 @@ public final class AccessTokenValidator {
             return this;
         }
 
-        /** The keys that verify tokens. */
-        public Builder keys(KeyProvider keys) {
-            requireNotSet("keys", this.keys);
-            this.keys = Objects.requireNonNull(keys, "keys");
-            return this;
-        }
 
-        /** The clock for every time check. Default {@link Clock#systemUTC()}. */
-        public Builder clock(Clock clock) {
-            requireNotSet("clock", this.clock);
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
 
-        /**
-         * Tolerance for clocks that disagree, applied to {@code exp}, {@code nbf} and {@code iat}. Default zero;
-         * at most five minutes.
-         */
-        public Builder clockSkew(Duration skew) {
-            requireNotSet("clockSkew", this.clockSkew);
-            Objects.requireNonNull(skew, "clockSkew");
-            if (skew.isNegative() || skew.compareTo(MAX_SKEW) > 0) {
-                throw new IllegalArgumentException("clockSkew must be between 0 and " + MAX_SKEW + ", got " + skew);
-            }
-            this.clockSkew = skew;
-            return this;
-        }
 
-        /**
-         * The longest token accepted, in characters, checked before any decoding. Default 8192; between 256 and
-         * 1048576.
-         */
-        public Builder maxTokenLength(int maxTokenLength) {
-            requireNotSet("maxTokenLength", this.maxTokenLength == 0 ? null : this.maxTokenLength);
-            if (maxTokenLength < MIN_TOKEN_LENGTH_LIMIT || maxTokenLength > MAX_TOKEN_LENGTH_LIMIT) {
-                throw new IllegalArgumentException("maxTokenLength must be between " + MIN_TOKEN_LENGTH_LIMIT
-                        + " and " + MAX_TOKEN_LENGTH_LIMIT + ", got " + maxTokenLength);
-            }
-            this.maxTokenLength = maxTokenLength;
-            return this;
-        }
 
-        /**
-         * Narrows the algorithms accepted. By default every {@link JwsAlgorithm} is allowed, and each token must
-         * still use exactly the algorithm its key is bound to.
-         */
-        public Builder algorithms(JwsAlgorithm... algorithms) {
-            requireNotSet("algorithms", this.algorithms);
-            if (algorithms.length == 0) {
-                throw new IllegalArgumentException("algorithms must name at least one algorithm");
-            }
-            this.algorithms = Collections.unmodifiableSet(EnumSet.copyOf(Arrays.asList(algorithms)));
-            return this;
-        }
 
-        /** Which JCA providers verify signatures. Default {@link ProviderPolicy#FASTEST}. */
-        public Builder providerPolicy(ProviderPolicy policy) {
-            requireNotSet("providerPolicy", this.providerPolicy);
-            this.providerPolicy = Objects.requireNonNull(policy, "providerPolicy");
-            return this;
-        }
 
         /**
          * Keeps up to {@code maximumSize} verified tokens, so that a token seen again skips signature verification.
@@ -564,6 +365,21 @@ public final class AccessTokenValidator {
             return this;
         }
 
+        /**
+         * Refuses, with {@link Reason#REVOKED}, tokens that the authorization server's introspection endpoint (RFC
+         * 7662) no longer calls active: revocation a resource server that holds only the JWKS can see. The client asks
+         * only for tokens that passed every other check, and caches its answers briefly; what happens when the
+         * endpoint cannot answer is the client's {@link IntrospectionClient.Builder#onFailure explicit choice}. Not
+         * with {@link #revocationAware}, which asks a store directly.
+         *
+         * @throws IllegalStateException if already set
+         */
+        public Builder revocationCheck(IntrospectionClient client) {
+            requireNotSet("revocationCheck", this.introspection);
+            this.introspection = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
         /** Receives a {@link TokenEvent.ValidationFailed} per refused token. */
         public Builder eventListener(TokenEventListener listener) {
             requireNotSet("eventListener", this.listener);
@@ -574,9 +390,15 @@ public final class AccessTokenValidator {
         /**
          * Builds the validator.
          *
-         * @throws IllegalStateException if issuer, audience or keys is missing
+         * @throws IllegalStateException if issuer, audience or keys is missing, or both {@link #revocationAware} and
+         *     {@link #revocationCheck} are set (choose one source of revocation)
          */
         public AccessTokenValidator build() {
+            if (revocationStore != null && introspection != null) {
+                throw new IllegalStateException("revocationAware(store, ...) and revocationCheck(introspection) are "
+                        + "both set; a validator asks one source of revocation: the store where it can reach it, "
+                        + "else the introspection endpoint");
+            }
             if (issuer == null || audience == null || keys == null) {
                 throw new IllegalStateException("issuer, audience and keys are required"
                         + (issuer == null ? "; issuer(...) is missing" : "")

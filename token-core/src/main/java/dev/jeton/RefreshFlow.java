@@ -2,7 +2,6 @@ package dev.jeton;
 
 import dev.jeton.InvalidGrantException.Reason;
 import dev.jeton.internal.Events;
-import dev.jeton.internal.Json;
 import dev.jeton.internal.RefreshTokenCodec;
 import dev.jeton.store.FamilyRecord;
 import dev.jeton.store.GraceWindow;
@@ -10,14 +9,12 @@ import dev.jeton.store.RefreshFamily;
 import dev.jeton.store.Rotation;
 import dev.jeton.store.StepResult;
 import dev.jeton.store.TokenStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,8 +37,8 @@ final class RefreshFlow {
     /** What a presented token is, judged from its family's record. */
     private enum Standing { CURRENT, IN_GRACE }
 
-    /** A family's identity with its claims parsed once. */
-    record Known(RefreshFamily family, Map<String, Object> claims) {
+    /** A family's identity with its login (claims, ID-token facts, audiences) parsed once. */
+    record Known(RefreshFamily family, LoginRecord login) {
     }
 
     private final TokenService service;
@@ -72,7 +69,7 @@ final class RefreshFlow {
     }
 
     /** Remembers a family just created (or read), so its next refresh needs no read. */
-    void remember(RefreshFamily family, Map<String, Object> claims) {
+    void remember(RefreshFamily family, LoginRecord login) {
         if (cacheSize == 0) {
             return;
         }
@@ -83,7 +80,7 @@ final class RefreshFlow {
                 it.remove();
             }
         }
-        known.put(family.id(), new Known(family, claims));
+        known.put(family.id(), new Known(family, login));
     }
 
     Instant idleExpiry(RefreshFamily family, Instant now) {
@@ -109,18 +106,27 @@ final class RefreshFlow {
         }
         Set<String> scopes = request.scopes().isEmpty() ? family.family().scopes() : request.scopes();
         boolean clientMatches = family.family().clientId().equals(request.clientId());
-        if (!clientMatches || !family.family().scopes().containsAll(scopes)) {
+        Set<String> audiences;
+        try {
+            if (!clientMatches) {
+                throw new InvalidGrantException(Reason.CLIENT_MISMATCH, "refresh token " + presented.label
+                        + " belongs to client " + family.family().clientId() + ", presented by "
+                        + request.clientId());
+            }
+            if (!family.family().scopes().containsAll(scopes)) {
+                throw scopeRefused(family.family(), scopes);
+            }
+            audiences = service.audiences().narrow(family.login().audiences(), request.audiences(),
+                    family.family().id());
+        } catch (TokenException refused) {
             if (read == null) {
                 // State comes first: a dead or replayed token answers invalid_grant whatever it was sent with.
                 judge(find(presented), presented, now);
             }
-            throw clientMatches ? scopeRefused(family.family(), scopes)
-                    : new InvalidGrantException(Reason.CLIENT_MISMATCH, "refresh token " + presented.label
-                            + " belongs to client " + family.family().clientId() + ", presented by "
-                            + request.clientId());
+            throw refused;
         }
-        TokenService.Minted minted = service.mint(new IssueRequest(family.family().subject(),
-                family.family().clientId(), scopes, family.claims()), family.family().id(), now);
+        TokenService.Minted minted = service.mint(family.login().refreshRequest(family.family().subject(),
+                family.family().clientId(), scopes, audiences), family.family().id(), now, true);
         if (standing == Standing.IN_GRACE) {
             return graceReplay(read, presented, minted, now);
         }
@@ -169,14 +175,14 @@ final class RefreshFlow {
         if (cached != null) {
             return cached;
         }
-        Map<String, Object> claims;
+        LoginRecord login;
         try {
-            claims = Json.parseObject(record.family().claimsJson().getBytes(StandardCharsets.UTF_8));
+            login = LoginRecord.parse(record.family().claimsJson(), record.family().createdAt());
         } catch (RuntimeException e) {
             throw new TokenStoreException("the stored claims of session " + record.id() + " cannot be read", e);
         }
-        Known read = new Known(record.family(), claims);
-        remember(record.family(), claims);
+        Known read = new Known(record.family(), login);
+        remember(record.family(), login);
         return read;
     }
 
@@ -276,7 +282,7 @@ final class RefreshFlow {
 
     private TokenPair refreshed(RefreshFamily family, TokenService.Minted minted, String refreshToken, Instant now,
                                 boolean graceReplay) {
-        TokenPair pair = service.published(minted, Optional.of(refreshToken), now);
+        TokenPair pair = service.published(minted, Optional.of(refreshToken), now, Optional.of(family.expiresAt()));
         Events.publish(listener, new TokenEvent.Refreshed(now, family.id(), pair.accessTokenId(), graceReplay));
         return pair;
     }

@@ -4,11 +4,12 @@ import dev.jeton.internal.Options;
 import dev.jeton.internal.Scopes;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * A refresh (RFC 6749 §6): the refresh token, the client that presents it (already authenticated by the
- * application), and optionally narrower scopes.
+ * application), and optionally narrower scopes and audiences (RFC 8707 resources).
  *
  * <pre>{@code
  * TokenPair next = tokens.refresh(RefreshRequest.of(refreshToken).client("web").scope("openid").build());
@@ -16,24 +17,37 @@ import java.util.Set;
  *
  * <p>Everything here comes from a client, so bad input is an OAuth error an endpoint answers with as it is:
  * {@link InvalidRequestException} for a missing token or client id, {@link InvalidScopeException} for a malformed
- * scope. {@link #toString()} does not show the token.
+ * scope, {@link InvalidTargetException} for a malformed resource. {@link #toString()} does not show the token.
  *
  * @param refreshToken the refresh token presented
  * @param clientId the authenticated client
  * @param scopes the scopes asked for; empty means all the scopes granted
+ * @param audiences the resources asked for (RFC 8707); empty means all the audiences the login was granted
  */
-public record RefreshRequest(String refreshToken, String clientId, Set<String> scopes) {
+public record RefreshRequest(String refreshToken, String clientId, Set<String> scopes, Set<String> audiences) {
 
     /**
      * Checks every component; prefer the builder.
      *
      * @throws InvalidRequestException if the token or the client id is missing or malformed
      * @throws InvalidScopeException if a scope is malformed
+     * @throws InvalidTargetException if an audience is malformed, or there are more than 16
      */
     public RefreshRequest {
         checkToken(refreshToken);
         IssueRequest.checkId("clientId", clientId);
         scopes = Scopes.check(scopes);
+        audiences = IssueRequest.checkAudiences(Objects.requireNonNull(audiences, "audiences"));
+    }
+
+    /**
+     * A refresh for all the audiences granted.
+     *
+     * @throws InvalidRequestException if the token or the client id is missing or malformed
+     * @throws InvalidScopeException if a scope is malformed
+     */
+    public RefreshRequest(String refreshToken, String clientId, Set<String> scopes) {
+        this(refreshToken, clientId, scopes, Set.of());
     }
 
     /**
@@ -54,7 +68,7 @@ public record RefreshRequest(String refreshToken, String clientId, Set<String> s
 
     @Override
     public String toString() {
-        return "RefreshRequest[client=" + clientId + ", scopes=" + scopes + "]";
+        return "RefreshRequest[client=" + clientId + ", scopes=" + scopes + ", audiences=" + audiences + "]";
     }
 
     /** Builds a {@link RefreshRequest}. Not thread-safe. */
@@ -62,6 +76,7 @@ public record RefreshRequest(String refreshToken, String clientId, Set<String> s
         private final String refreshToken;
         private String clientId;
         private Set<String> scopes = Set.of();
+        private Set<String> audiences = Set.of();
 
         private Builder(String refreshToken) {
             this.refreshToken = refreshToken;
@@ -111,6 +126,27 @@ public record RefreshRequest(String refreshToken, String clientId, Set<String> s
         }
 
         /**
+         * Narrower audiences for the new access token (RFC 8707 {@code resource} parameters); each must have been
+         * granted at login, else the refresh fails with {@link InvalidTargetException} and consumes nothing. Replaces
+         * earlier audiences.
+         *
+         * @throws InvalidTargetException if one is malformed, or there are more than 16
+         */
+        public Builder audiences(String... audiences) {
+            return audiences(Arrays.asList(audiences));
+        }
+
+        /**
+         * Narrower audiences for the new access token; see {@link #audiences(String...)}.
+         *
+         * @throws InvalidTargetException if one is malformed, or there are more than 16
+         */
+        public Builder audiences(Collection<String> audiences) {
+            this.audiences = IssueRequest.checkAudiences(Objects.requireNonNull(audiences, "audiences"));
+            return this;
+        }
+
+        /**
          * Builds the request.
          *
          * @throws IllegalStateException if no client was set
@@ -119,7 +155,7 @@ public record RefreshRequest(String refreshToken, String clientId, Set<String> s
             if (clientId == null) {
                 throw new IllegalStateException("client(...) is required: a refresh token is bound to its client");
             }
-            return new RefreshRequest(refreshToken, clientId, scopes);
+            return new RefreshRequest(refreshToken, clientId, scopes, audiences);
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.jeton;
 import dev.jeton.internal.AccessTokenWriter;
 import dev.jeton.internal.Base64Url;
 import dev.jeton.internal.Events;
-import dev.jeton.internal.Json;
+import dev.jeton.internal.JwsSigner;
 import dev.jeton.internal.Options;
 import dev.jeton.internal.RefreshTokenCodec;
 import dev.jeton.key.JwtKey;
@@ -16,11 +16,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,13 +65,14 @@ public final class TokenService {
     private static final int DEFAULT_FAMILY_CACHE = 10_000;
 
     private final String issuer;
-    private final String audience;
+    private final Audiences audiences;
     private final KeyProvider keys;
     private final Clock clock;
     private final Duration accessTokenTtl;
     private final ClaimsCustomizer customizer;
     private final TokenEventListener listener;
     private final AccessTokenWriter writer;
+    private final IdTokens idTokens;
     private final AccessTokenValidator validator;
     private final int maxTokenLength;
     private final SecureRandom random = new SecureRandom();
@@ -84,16 +85,19 @@ public final class TokenService {
     private final Duration grace;
     private final int graceUses;
     private final RefreshFlow flow;
+    private final Introspector introspector;
 
     private TokenService(Builder b) {
         this.issuer = b.validator.issuer();
-        this.audience = b.validator.audience();
+        this.audiences = new Audiences(b.validator.audience(), b.additionalAudiences);
         this.keys = b.validator.keys();
         this.clock = b.clock;
         this.accessTokenTtl = b.accessTokenTtl != null ? b.accessTokenTtl : Duration.ofMinutes(15);
         this.customizer = b.customizer;
         this.listener = b.listener != null ? b.listener : TokenEventListener.none();
-        this.writer = new AccessTokenWriter(b.providerPolicy != null ? b.providerPolicy : ProviderPolicy.FASTEST);
+        JwsSigner signer = new JwsSigner(b.providerPolicy != null ? b.providerPolicy : ProviderPolicy.FASTEST);
+        this.writer = new AccessTokenWriter(signer);
+        this.idTokens = b.idTokenTtl == null ? null : new IdTokens(issuer, b.idTokenTtl, b.idTokenCustomizer, signer);
         this.validator = b.validator;
         this.maxTokenLength = b.validator.maxTokenLength();
         this.store = b.store;
@@ -106,6 +110,7 @@ public final class TokenService {
         this.graceUses = b.graceUses != null ? b.graceUses : 1;
         this.flow = b.store == null ? null : new RefreshFlow(this, store, refreshTokens, clock, listener, idleTtl,
                 rotation, grace, graceUses, b.familyCacheSize != null ? b.familyCacheSize : DEFAULT_FAMILY_CACHE);
+        this.introspector = new Introspector(issuer, store, refreshTokens, validator, clock);
     }
 
     /** Starts a builder. {@code issuer}, {@code audience} and {@code keys} are required. */
@@ -118,33 +123,57 @@ public final class TokenService {
      * family (one login grant). The access token is signed before the family is stored, so a failure leaves no
      * family behind.
      *
+     * <p>With {@linkplain Builder#idTokens ID tokens} on and {@code openid} among the scopes, an OpenID Connect ID
+     * token comes too, signed before anything is stored.
+     *
+     * @throws InvalidTargetException if an audience asked for is not one this service issues for; nothing was stored
      * @throws KeyException if the key provider has no signing key or signing fails; nothing was stored
      * @throws TokenStoreException if the store fails; nothing was issued
-     * @throws IllegalStateException if the claims customizer fails or returns a reserved or invalid claim, or the
-     *     access token would be longer than the validator accepts; nothing was stored
+     * @throws IllegalStateException if a claims customizer fails or returns a reserved or invalid claim, or a token
+     *     would be longer than the validator accepts; nothing was stored
      */
     public TokenPair issue(IssueRequest request) {
         Objects.requireNonNull(request, "request");
         Instant now = clock.instant();
         if (store == null) {
-            Minted minted = mint(request, null, now);
-            return published(minted, Optional.empty(), now);
+            return published(mint(request, null, now, true), Optional.empty(), now, Optional.empty());
         }
         String reference = refreshTokens.newFamilyReference();
         String familyId = RefreshTokenCodec.familyId(reference);
-        Minted minted = mint(request, familyId, now);
+        Minted minted = mint(request, familyId, now, true);
         String refreshToken = refreshTokens.newToken(reference, 0);
+        LoginRecord login = LoginRecord.of(request, now);
         RefreshFamily family = new RefreshFamily(familyId, request.subject(), request.clientId(), request.scopes(),
-                Json.writeString(request.claims()), now, now.plus(maxTtl));
+                login.toJson(now), now, now.plus(maxTtl));
         store.createFamily(FamilyRecord.first(family, refreshTokens.hash(refreshToken), flow.idleExpiry(family, now)));
-        flow.remember(family, request.claims());
+        flow.remember(family, login);
         LOG.debug("started refresh family {} for client {}", family.id(), family.clientId());
-        return published(minted, Optional.of(refreshToken), now);
+        return published(minted, Optional.of(refreshToken), now, Optional.of(family.expiresAt()));
     }
 
     /**
-     * Exchanges a refresh token for a new pair (RFC 6749 §6). The new access token carries the scopes asked for (all
-     * granted scopes if none); the refresh token keeps the granted scopes.
+     * Issues an access token alone, for {@code client_credentials} and service-to-service calls: no refresh token, no
+     * ID token, no session ({@code sid}), and nothing is written to the store, whether or not the service has one. The
+     * request's scopes, claims and audiences apply as for {@link #issue}; its nonce and authentication facts are not
+     * used. Such a token cannot be revoked by session; {@link #revoke} still denies its {@code jti}.
+     *
+     * @throws InvalidTargetException if an audience asked for is not one this service issues for
+     * @throws KeyException if the key provider has no signing key or signing fails
+     * @throws IllegalStateException if the claims customizer fails or returns a reserved or invalid claim, or the
+     *     access token would be longer than the validator accepts
+     */
+    public TokenPair issueAccessToken(IssueRequest request) {
+        Objects.requireNonNull(request, "request");
+        Instant now = clock.instant();
+        return published(mint(request, null, now, false), Optional.empty(), now, Optional.empty());
+    }
+
+    /**
+     * Exchanges a refresh token for a new pair (RFC 6749 §6). The new access token carries the scopes and audiences
+     * asked for (all granted if none); the refresh token keeps the grant. With {@linkplain Builder#idTokens ID tokens}
+     * on and {@code openid} among the new access token's scopes, a new ID token comes too (OIDC Core §12.2): same
+     * {@code iss}, {@code sub}, {@code aud}, {@code azp} and {@code auth_time} as the login's, a new {@code iat}, no
+     * {@code nonce}; in {@link RefreshRotation#REUSE} mode too, with the same refresh token.
      *
      * <p>The checks run in this order, and only the last step writes:
      * <ol>
@@ -155,8 +184,10 @@ public final class TokenService {
      *       revoked and the answer is {@code REUSED}. So a replayed or dead token gets the same {@code invalid_grant}
      *       whatever client or scope it comes with, and replay is always detected;</li>
      *   <li>for a usable token (current, or rotated within its grace window): the client ({@code CLIENT_MISMATCH}),
-     *       then the scopes asked for ⊆ granted ({@link InvalidScopeException});</li>
-     *   <li>all fallible work: the claims customizer, the signing key, the signature;</li>
+     *       then the scopes asked for ⊆ granted ({@link InvalidScopeException}), then the audiences asked for ⊆
+     *       granted ({@link InvalidTargetException});</li>
+     *   <li>all fallible work: the claims customizers, the signing key, the signatures of the access and ID
+     *       tokens;</li>
      *   <li>one atomic, conditional step in the store (rotate, claim a grace use, or slide in
      *       {@link RefreshRotation#REUSE} mode). If the store refuses it, the state it read is classified as in step
      *       3 and the prepared tokens are thrown away.</li>
@@ -167,10 +198,11 @@ public final class TokenService {
      * @throws InvalidGrantException if the token is malformed, unknown, expired, revoked, of another client, or
      *     reused (in which case its family is now revoked)
      * @throws InvalidScopeException if a scope asked for was not granted; the token was not consumed
+     * @throws InvalidTargetException if an audience asked for was not granted; the token was not consumed
      * @throws KeyException if no signing key is available or signing fails; the token was not consumed
      * @throws TokenStoreException if the store fails; the token was not consumed, unless the exception's
      *     {@link TokenStoreException#outcomeUnknown()} is true (the store could not tell whether it rotated)
-     * @throws IllegalStateException if this service has no store, or the claims customizer fails; the token was not
+     * @throws IllegalStateException if this service has no store, or a claims customizer fails; the token was not
      *     consumed
      */
     public TokenPair refresh(RefreshRequest request) {
@@ -179,61 +211,56 @@ public final class TokenService {
         return flow.refresh(request);
     }
 
-    /** A signed access token not yet handed out: everything fallible about issuing it is done. */
+    /**
+     * A signed access token, and ID token if one goes with it, not yet handed out: everything fallible about issuing
+     * them is done.
+     */
     record Minted(IssueRequest request, String familyId, String token, String jti, long expiresAtSeconds,
-                          String kid) {
+                  String kid, Optional<String> idToken) {
     }
 
-    Minted mint(IssueRequest request, String familyId, Instant now) {
+    Minted mint(IssueRequest request, String familyId, Instant now, boolean mayHaveIdToken) {
+        List<String> aud = audiences.resolve(request.audiences());
         Map<String, Object> extra = extraClaims(request);
         JwtKey key = keys.signingKey();
         long iat = now.getEpochSecond();
         long exp = iat + accessTokenTtl.toSeconds();
         String jti = newId();
-        String token = writer.write(key, new AccessTokenWriter.Claims(issuer, request.subject(), audience, iat, exp,
-                jti, request.clientId(), request.scopes(), familyId, extra));
+        String token = checkLength("access token", request, writer.write(key, new AccessTokenWriter.Claims(issuer,
+                request.subject(), aud, iat, exp, jti, request.clientId(), request.scopes(), familyId, extra)));
+        Optional<String> idToken = Optional.empty();
+        if (mayHaveIdToken && idTokens != null && IdTokens.wanted(request)) {
+            idToken = Optional.of(checkLength("ID token", request,
+                    idTokens.write(key, request, familyId, token, now)));
+        }
+        return new Minted(request, familyId, token, jti, exp, key.kid(), idToken);
+    }
+
+    private String checkLength(String what, IssueRequest request, String token) {
         if (token.length() > maxTokenLength) {
-            throw new IllegalStateException("the access token for client " + request.clientId() + " would be "
+            throw new IllegalStateException("the " + what + " for client " + request.clientId() + " would be "
                     + token.length() + " characters, more than the validator accepts (" + maxTokenLength
                     + "); issue fewer or smaller claims, or raise maxTokenLength");
         }
-        return new Minted(request, familyId, token, jti, exp, key.kid());
+        return token;
     }
 
-    TokenPair published(Minted m, Optional<String> refreshToken, Instant now) {
+    TokenPair published(Minted m, Optional<String> refreshToken, Instant now, Optional<Instant> sessionExpiresAt) {
         LOG.debug("issued access token jti={} client={} kid={}", m.jti(), m.request().clientId(), m.kid());
         Events.publish(listener, new TokenEvent.Issued(now, m.jti(), m.request().subject(), m.request().clientId(),
                 Optional.ofNullable(m.familyId())));
         return new TokenPair(m.token(), m.jti(), accessTokenTtl, Instant.ofEpochSecond(m.expiresAtSeconds()),
-                m.request().scopes(), refreshToken, Optional.ofNullable(m.familyId()));
+                m.request().scopes(), refreshToken, Optional.ofNullable(m.familyId()), m.idToken(), sessionExpiresAt);
+    }
+
+    Audiences audiences() {
+        return audiences;
     }
 
     private Map<String, Object> extraClaims(IssueRequest request) {
-        if (customizer == null) {
-            return request.claims();
-        }
-        Map<String, Object> added = customizer.claims(request);
-        if (added == null || added.isEmpty()) {
-            return request.claims();
-        }
-        Map<String, Object> all = new LinkedHashMap<>(request.claims());
-        for (Map.Entry<String, Object> e : added.entrySet()) {
-            try {
-                IssueRequest.checkClaimName(e.getKey());
-                if (request.claims().containsKey(e.getKey())) {
-                    throw new IllegalArgumentException("claim '" + e.getKey() + "' is already set by the request");
-                }
-                all.put(e.getKey(), Json.checkValue(e.getKey(), e.getValue()));
-            } catch (IllegalArgumentException invalid) {
-                throw new IllegalStateException("claims customizer: " + invalid.getMessage(), invalid);
-            }
-        }
-        try {
-            Json.checkBudget(all);
-        } catch (IllegalArgumentException tooMany) {
-            throw new IllegalStateException("claims customizer: " + tooMany.getMessage(), tooMany);
-        }
-        return all;
+        return customizer == null ? request.claims()
+                : CustomClaims.merge(request.claims(), customizer.claims(request), IssueRequest.RESERVED_CLAIMS,
+                        "claims customizer");
     }
 
     private String newId() {
@@ -290,7 +317,7 @@ public final class TokenService {
         }
         VerifiedAccessToken access;
         try {
-            access = validator.validate(token, false);
+            access = validator.validate(token, false, true);
         } catch (InvalidTokenException e) {
             return;
         }
@@ -404,39 +431,14 @@ public final class TokenService {
 
     /**
      * Token introspection (RFC 7662) for either kind of token. Anything not currently usable is
-     * {@link Introspection#inactive()}, with no reason given.
+     * {@link Introspection#inactive()}, with no reason given. An access token of any audience this service issues
+     * for is answered; with a store, one whose session or {@code jti} was revoked is inactive, whether or not
+     * validation is revocation-aware, so a resource server's {@link IntrospectionClient} sees revocation.
      *
      * @throws TokenStoreException if the store fails, including the revocation check of revocation-aware validation
      */
     public Introspection introspect(String token) {
-        if (token == null || token.isEmpty()) {
-            return Introspection.inactive();
-        }
-        Instant now = clock.instant();
-        Optional<RefreshTokenCodec.Parsed> parsed = refreshTokens == null ? Optional.empty()
-                : refreshTokens.parse(token);
-        if (parsed.isPresent()) {
-            String hash = refreshTokens.hash(token);
-            Optional<FamilyRecord> found = store.findFamily(parsed.get().familyId())
-                    .filter(record -> record.acceptsCurrent(parsed.get().generation(), hash, now));
-            if (found.isEmpty()) {
-                return Introspection.inactive();
-            }
-            RefreshFamily family = found.get().family();
-            return new Introspection(true, Optional.of("refresh_token"), Optional.of(family.subject()),
-                    Optional.of(family.clientId()), family.scopes(), Optional.of(family.createdAt()),
-                    Optional.of(found.get().idleExpiresAt()), Optional.of(issuer), List.of(), Optional.empty(),
-                    Optional.of(family.id()));
-        }
-        try {
-            VerifiedAccessToken access = validator.validate(token);
-            return new Introspection(true, Optional.of("access_token"), Optional.of(access.subject()),
-                    Optional.of(access.clientId()), access.scopes(), Optional.of(access.issuedAt()),
-                    Optional.of(access.expiresAt()), Optional.of(access.issuer()), access.audience(),
-                    Optional.of(access.jti()), access.sessionId());
-        } catch (InvalidTokenException e) {
-            return Introspection.inactive();
-        }
+        return introspector.introspect(token);
     }
 
     /**
@@ -489,6 +491,23 @@ public final class TokenService {
         return validator;
     }
 
+    /**
+     * Starts the authorization server metadata (RFC 8414, OpenID Connect Discovery) with what this service is
+     * configured with: the issuer, the {@code refresh_token} grant with a store, and with ID tokens the {@code openid}
+     * scope, {@code public} subjects and the algorithms of its keys. The host adds its endpoints and grants.
+     */
+    public AuthorizationServerMetadata.Builder metadata() {
+        AuthorizationServerMetadata.Builder metadata = AuthorizationServerMetadata.builder(issuer);
+        if (store != null) {
+            metadata.grantTypes("refresh_token");
+        }
+        if (idTokens != null) {
+            metadata.scopes(IdTokens.OPENID).idTokenSigningAlgorithms(keys.verificationKeys().stream()
+                    .map(JwtKey::algorithm).distinct().toArray(dev.jeton.key.JwsAlgorithm[]::new));
+        }
+        return metadata;
+    }
+
     /** The public JWK set of the service's keys (RFC 7517), for {@code /.well-known/jwks.json}. */
     public String jwksJson() {
         return keys.jwksJson();
@@ -516,8 +535,60 @@ public final class TokenService {
         private byte[] pepper;
         private Duration revocationCacheTtl;
         private Integer familyCacheSize;
+        private Set<String> additionalAudiences = Set.of();
+        private Duration idTokenTtl;
+        private IdTokenClaimsCustomizer idTokenCustomizer;
 
         Builder() {
+        }
+
+        /**
+         * Further audiences this service issues access tokens for, beside {@link #audience}: the resources a request
+         * may name (RFC 8707 resource indicators, {@link IssueRequest.Builder#audiences}); a refresh may narrow them.
+         * Each resource server still validates for its own audience alone. This service's {@link #introspect} and
+         * {@link #revoke} accept tokens of every audience it issues for; {@link #validate} only its
+         * {@linkplain #audience own}.
+         *
+         * @throws IllegalArgumentException if one is blank or has control characters, or there are none or more than 16
+         * @throws IllegalStateException if already set
+         */
+        public Builder additionalAudiences(String... audiences) {
+            Options.requireNotSet("additionalAudiences", this.additionalAudiences.isEmpty() ? null
+                    : this.additionalAudiences);
+            if (audiences.length == 0) {
+                throw new IllegalArgumentException("additionalAudiences must name at least one audience");
+            }
+            Set<String> set = new java.util.LinkedHashSet<>();
+            for (String audience : audiences) {
+                Options.requireText("additionalAudiences", audience);
+                set.add(audience);
+            }
+            try {
+                this.additionalAudiences = IssueRequest.checkAudiences(set);
+            } catch (InvalidTargetException e) {
+                throw new IllegalArgumentException("additionalAudiences: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
+        /**
+         * Issues an OpenID Connect ID token with the access token of every login and refresh whose scopes include
+         * {@code openid} (OIDC Core §2, §12.2), living {@code ttl}. Off by default.
+         *
+         * @throws IllegalArgumentException if {@code ttl} is not whole seconds between 1 second and 1 day
+         * @throws IllegalStateException if already set
+         */
+        public Builder idTokens(Duration ttl) {
+            Options.requireNotSet("idTokens", this.idTokenTtl);
+            this.idTokenTtl = ttl("idTokens", ttl);
+            return this;
+        }
+
+        /** Adds claims to every ID token; needs {@link #idTokens}. See {@link IdTokenClaimsCustomizer}. */
+        public Builder idTokenClaimsCustomizer(IdTokenClaimsCustomizer customizer) {
+            Options.requireNotSet("idTokenClaimsCustomizer", this.idTokenCustomizer);
+            this.idTokenCustomizer = Objects.requireNonNull(customizer, "idTokenClaimsCustomizer");
+            return this;
         }
 
         /**
@@ -665,14 +736,18 @@ public final class TokenService {
         /** How long access tokens live. Default 15 minutes; between 1 second and 1 day, whole seconds. */
         public Builder accessTokenTtl(Duration ttl) {
             Options.requireNotSet("accessTokenTtl", this.accessTokenTtl);
-            Objects.requireNonNull(ttl, "accessTokenTtl");
+            this.accessTokenTtl = ttl("accessTokenTtl", ttl);
+            return this;
+        }
+
+        private static Duration ttl(String option, Duration ttl) {
+            Objects.requireNonNull(ttl, option);
             if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_ACCESS_TTL) > 0
                     || ttl.toNanos() % 1_000_000_000L != 0) {
-                throw new IllegalArgumentException("accessTokenTtl must be whole seconds between 1 second and "
+                throw new IllegalArgumentException(option + " must be whole seconds between 1 second and "
                         + MAX_ACCESS_TTL + ", got " + ttl);
             }
-            this.accessTokenTtl = ttl;
-            return this;
+            return ttl;
         }
 
         /** Clock skew tolerated on validation; see {@link AccessTokenValidator.Builder#clockSkew(Duration)}. */
@@ -720,7 +795,8 @@ public final class TokenService {
          * Builds the service.
          *
          * @throws IllegalStateException if issuer, audience or keys is missing, or options conflict (refresh options
-         *     without a store, idle lifetime above the absolute one, a grace window in REUSE mode)
+         *     without a store, idle lifetime above the absolute one, a grace window in REUSE mode, an ID token
+         *     customizer without ID tokens)
          */
         public TokenService build() {
             if (store == null && (idleTtl != null || maxTtl != null || rotation != null || grace != null
@@ -742,6 +818,10 @@ public final class TokenService {
             if (graceUses != null && (grace == null || grace.isZero())) {
                 throw new IllegalStateException("reuseGraceUses needs a reuseGrace window greater than zero");
             }
+            if (idTokenCustomizer != null && idTokenTtl == null) {
+                throw new IllegalStateException("idTokenClaimsCustomizer needs ID tokens; set idTokens(ttl) too");
+            }
+            validatorBuilder.otherAudiences(additionalAudiences);
             if (store != null && validator == null && revocationCacheTtl != null) {
                 validatorBuilder.revocationAware(store, revocationCacheTtl);
             }

@@ -17,7 +17,11 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 final class Accounts {
 
     /** A registered OAuth client: confidential when it has a secret hash. */
-    record Client(String id, Optional<String> secretHash, Set<String> allowedScopes) {
+    /**
+     * A registered client. {@code reuse}: refreshed in REUSE mode (the same refresh token back, as the reference
+     * provider does); {@code cookie}: a browser client whose refresh token lives in an HttpOnly cookie.
+     */
+    record Client(String id, Optional<String> secretHash, Set<String> allowedScopes, boolean reuse, boolean cookie) {
     }
 
     private static final int COST = 10;
@@ -32,14 +36,20 @@ final class Accounts {
         this.clients = Map.copyOf(clients);
     }
 
-    /** The demo accounts: user alice (password {@code wonderland}), client {@code web} (secret {@code web-secret}). */
+    /**
+     * The demo accounts: user alice (password {@code wonderland}); confidential clients {@code web} (secret
+     * {@code web-secret}) and {@code legacy} (secret {@code legacy-secret}, REUSE mode); public clients {@code cli} and
+     * {@code spa} (refresh token in a cookie).
+     */
     static Accounts demo() {
         Set<String> scopes = Collections.unmodifiableSet(new LinkedHashSet<>(
                 List.of("openid", "profile", "email", "api:read")));
         return new Accounts(
                 Map.of("alice", hash("wonderland"), "bob", hash("builder")),
-                Map.of("web", new Client("web", Optional.of(hash("web-secret")), scopes),
-                        "cli", new Client("cli", Optional.empty(), scopes)));
+                Map.of("web", new Client("web", Optional.of(hash("web-secret")), scopes, false, false),
+                        "legacy", new Client("legacy", Optional.of(hash("legacy-secret")), scopes, true, false),
+                        "cli", new Client("cli", Optional.empty(), scopes, false, false),
+                        "spa", new Client("spa", Optional.empty(), scopes, false, true)));
     }
 
     static String hash(String secret) {

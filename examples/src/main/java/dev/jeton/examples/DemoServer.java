@@ -7,13 +7,16 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.jeton.IssueRequest;
 import dev.jeton.RefreshRequest;
+import dev.jeton.RefreshRotation;
 import dev.jeton.Session;
 import dev.jeton.TokenException;
+import dev.jeton.TokenPair;
 import dev.jeton.TokenService;
 import dev.jeton.VerifiedAccessToken;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
-import dev.jeton.key.KeyProvider;
+import dev.jeton.key.RotatingKeyProvider;
+import dev.jeton.store.TokenStore;
 import dev.jeton.store.jdbc.JdbcTokenStore;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -42,12 +45,15 @@ import org.slf4j.LoggerFactory;
  * with {@code --jdbc-url}).
  *
  * <ul>
- *   <li>{@code POST /oauth/token}: {@code grant_type=password} (the demo's login) and {@code refresh_token}
- *       (RFC 6749 §4.3, §6); confidential clients authenticate with HTTP Basic or {@code client_secret};</li>
- *   <li>{@code POST /oauth/revoke} (RFC 7009) and {@code POST /oauth/introspect} (RFC 7662), client-authenticated;</li>
- *   <li>{@code GET /.well-known/jwks.json};</li>
- *   <li>{@code GET /api/me}, a protected resource; {@code GET /auth/sessions} and {@code POST /auth/logout-all} for
- *       the caller.</li>
+ * <li>{@code POST /oauth/token}: {@code grant_type=password} (the demo's login; an ID token for {@code openid}, with
+ * the {@code nonce} parameter echoed) and {@code refresh_token} (RFC 6749 §4.3, §6); confidential clients authenticate
+ * with HTTP Basic or {@code client_secret}. Client {@code legacy} is refreshed in REUSE mode; client {@code spa} gets
+ * its refresh token as an HttpOnly cookie and refreshes by cookie with the {@code X-Jeton-Refresh} header;</li>
+ * <li>{@code POST /oauth/logout} for a cookie client: revokes and clears the cookie;</li> <li>{@code POST
+ * /oauth/revoke} (RFC 7009) and {@code POST /oauth/introspect} (RFC 7662), client-authenticated;</li> <li>{@code GET
+ * /.well-known/jwks.json}, with a Cache-Control from the key rotation settings, and {@code GET
+ * /.well-known/openid-configuration} = {@code /.well-known/oauth-authorization-server};</li> <li>{@code GET /api/me}, a
+ * protected resource; {@code GET /auth/sessions} and {@code POST /auth/logout-all} for the caller.</li>
  * </ul>
  *
  * <p>Run: {@code ./mvnw -q -pl examples -am compile exec:java -Djeton.example=dev.jeton.examples.DemoServer
@@ -84,6 +90,10 @@ public final class DemoServer implements AutoCloseable {
     private final ExecutorService executor;
     private final HikariDataSource dataSource;
     private final TokenService tokens;
+    private final TokenService reuseTokens;
+    private final RotatingKeyProvider keys;
+    private final CookieMode cookieMode;
+    private final String metadata;
     private final BearerAuth bearer;
     private final Accounts accounts;
     private final String tablePrefix;
@@ -99,28 +109,52 @@ public final class DemoServer implements AutoCloseable {
         pool.setPoolName("jeton-demo");
         this.dataSource = new HikariDataSource(pool);
         this.tablePrefix = tablePrefix;
-        this.tokens = TokenService.builder()
-                .issuer("http://127.0.0.1")
-                .audience("jeton-demo-api")
-                .keys(KeyProvider.of(JwtKey.generate("demo-es256", JwsAlgorithm.ES256)))
-                .store(JdbcTokenStore.builder(dataSource).tablePrefix(tablePrefix).createSchemaIfMissing(true).build())
-                .accessTokenTtl(config.accessTokenTtl())
-                .revocationAwareValidation(Duration.ZERO)
-                .clock(config.clock())
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 64);
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        this.keys = RotatingKeyProvider.builder(JwtKey.generate("demo-es256", JwsAlgorithm.ES256))
+                .clock(config.clock()).build();
+        TokenStore store = JdbcTokenStore.builder(dataSource).tablePrefix(tablePrefix).createSchemaIfMissing(true)
                 .build();
+        this.tokens = service(config, base, store, RefreshRotation.ROTATE);
+        this.reuseTokens = service(config, base, store, RefreshRotation.REUSE);
+        this.cookieMode = new CookieMode(config.clock());
+        this.metadata = tokens.metadata()
+                .jwksUri(base + "/.well-known/jwks.json")
+                .tokenEndpoint(base + "/oauth/token")
+                .revocationEndpoint(base + "/oauth/revoke")
+                .introspectionEndpoint(base + "/oauth/introspect")
+                .grantTypes("password")
+                .clientAuthMethods("client_secret_basic", "client_secret_post", "none")
+                .build().toJson();
         this.bearer = new BearerAuth(tokens.validator(), REALM);
         this.accounts = Accounts.demo();
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 64);
         this.executor = Executors.newFixedThreadPool(8);
         server.setExecutor(executor);
         server.createContext("/oauth/token", guarded(this::token));
         server.createContext("/oauth/revoke", guarded(this::revoke));
         server.createContext("/oauth/introspect", guarded(this::introspect));
+        server.createContext("/oauth/logout", guarded(this::logout));
         server.createContext("/.well-known/jwks.json", guarded(this::jwks));
+        server.createContext("/.well-known/openid-configuration", guarded(this::metadata));
+        server.createContext("/.well-known/oauth-authorization-server", guarded(this::metadata));
         server.createContext("/api/me", guarded(this::me));
         server.createContext("/auth/sessions", guarded(this::sessions));
         server.createContext("/auth/logout-all", guarded(this::logoutAll));
         server.start();
+    }
+
+    private TokenService service(Config config, String issuer, TokenStore store, RefreshRotation rotation) {
+        return TokenService.builder()
+                .issuer(issuer)
+                .audience("jeton-demo-api")
+                .keys(keys)
+                .store(store)
+                .rotation(rotation)
+                .idTokens(config.accessTokenTtl())
+                .accessTokenTtl(config.accessTokenTtl())
+                .revocationAwareValidation(Duration.ZERO)
+                .clock(config.clock())
+                .build();
     }
 
     /** Starts a server; the caller closes it. */
@@ -199,22 +233,62 @@ public final class DemoServer implements AutoCloseable {
                 if (!accounts.checkUser(username, password)) {
                     throw new Exchanges.BadRequest(400, "invalid_grant", "The username or password is wrong");
                 }
-                Exchanges.sendJson(exchange, 200, tokens.issue(IssueRequest.forSubject(username).client(client.id())
-                        .scopes(scopes).build()).toJson());
+                IssueRequest.Builder login = IssueRequest.forSubject(username).client(client.id()).scopes(scopes)
+                        .amr("pwd");
+                if (form.containsKey("nonce")) {
+                    login.nonce(form.get("nonce"));
+                }
+                sendTokens(exchange, client, serviceFor(client).issue(login.build()));
             }
             case "refresh_token" -> {
                 refreshRequests.incrementAndGet();
-                String refreshToken = Exchanges.required(form, "refresh_token");
-                RefreshRequest.Builder request = RefreshRequest.of(refreshToken).client(client.id());
+                RefreshRequest.Builder request = client.cookie() && !form.containsKey("refresh_token")
+                        ? cookieMode.refreshRequest(exchange).client(client.id())
+                        : RefreshRequest.of(Exchanges.required(form, "refresh_token")).client(client.id());
                 String scope = form.get("scope");
                 if (scope != null) {
                     request.scope(scope);   // a malformed one is InvalidScopeException: invalid_scope, 400
                 }
-                Exchanges.sendJson(exchange, 200, tokens.refresh(request.build()).toJson());
+                TokenPair pair;
+                try {
+                    pair = serviceFor(client).refresh(request.build());
+                } catch (TokenException e) {
+                    if (client.cookie()) {
+                        cookieMode.onFailure(exchange, e);
+                    }
+                    throw e;
+                }
+                sendTokens(exchange, client, pair);
             }
             default -> throw new Exchanges.BadRequest(400, "unsupported_grant_type",
                     "grant_type must be password or refresh_token");
         }
+    }
+
+    private TokenService serviceFor(Accounts.Client client) {
+        return client.reuse() ? reuseTokens : tokens;
+    }
+
+    private void sendTokens(HttpExchange exchange, Accounts.Client client, TokenPair pair) throws IOException {
+        if (client.cookie()) {
+            cookieMode.sendTokens(exchange, pair);
+        } else {
+            Exchanges.sendJson(exchange, 200, pair.toJson());
+        }
+    }
+
+    private void logout(HttpExchange exchange) throws IOException, Exchanges.BadRequest {
+        Map<String, String> form = Exchanges.form(exchange);
+        Accounts.Client client = authenticateClient(exchange, form);
+        if (!client.cookie()) {
+            throw new Exchanges.BadRequest(400, "invalid_request", "Logout by cookie is for cookie clients");
+        }
+        cookieMode.logout(exchange, tokens, client.id());
+    }
+
+    private void metadata(HttpExchange exchange) throws IOException, Exchanges.BadRequest {
+        Exchanges.requireMethod(exchange, "GET");
+        Exchanges.sendJson(exchange, 200, metadata);
     }
 
     private Set<String> scopes(Map<String, String> form, Accounts.Client client) throws Exchanges.BadRequest {
@@ -284,6 +358,7 @@ public final class DemoServer implements AutoCloseable {
     private void jwks(HttpExchange exchange) throws IOException, Exchanges.BadRequest {
         Exchanges.requireMethod(exchange, "GET");
         exchange.getResponseHeaders().set("Content-Type", "application/jwk-set+json");
+        exchange.getResponseHeaders().set("Cache-Control", keys.jwksCacheControl());
         byte[] body = tokens.jwksJson().getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);
@@ -353,6 +428,7 @@ public final class DemoServer implements AutoCloseable {
         DemoServer server = start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         System.out.println("Jeton demo server on http://127.0.0.1:" + server.port()
-                + " (user alice / wonderland, client web / web-secret). Ctrl-C stops it.");
+                + " (user alice / wonderland; clients web / web-secret, legacy / legacy-secret in REUSE mode, public "
+                + "cli, public spa with a refresh cookie). Ctrl-C stops it.");
     }
 }

@@ -25,7 +25,8 @@ class WalkthroughTest {
         assertThat(failures).as(printed).isZero();
         assertThat(printed)
                 .contains("(A)+(B) Log in", "(E)+(F) Fifteen minutes pass", "got 401; refreshing",
-                        "the refresh token was rotated", "An attacker replays the old", "Every step behaved as expected.")
+                        "the refresh token was rotated", "An attacker replays the old",
+                        "Every step behaved as expected.")
                 .contains("16 calls at once, 1 refresh request", "1 got new tokens, 7 got invalid_grant",
                         "the session listener hears: logged out (INVALID_GRANT)")
                 .doesNotContain("UNEXPECTED");

@@ -1,14 +1,12 @@
 package dev.jeton.key;
 
 import dev.jeton.KeyException;
+import dev.jeton.internal.BoundedHttp;
 import dev.jeton.internal.Options;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,13 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +26,13 @@ import org.slf4j.LoggerFactory;
  * fetched with {@code java.net.http} and cached. It never signs.
  *
  * <p>Fetching: the first lookup fetches the set (nothing is fetched at build time, so an application starts while
- * the authorization server is down). The set is then cached for the {@linkplain Builder#cacheTtl(Duration) cache
- * TTL}; the first lookup after it refetches, while other threads keep using the cached keys. A token whose
- * {@code kid} is not in the set triggers a refetch, so a rotated key is picked up at once, but at most once per
- * {@linkplain Builder#minRefreshInterval(Duration) minimum refresh interval}, so tokens with made-up kids cannot
- * turn into a flood of requests. Only one fetch runs at a time; concurrent callers that need it wait for it.
+ * the authorization server is down). The set is then cached for the response's {@code Cache-Control: max-age} held
+ * within {@linkplain Builder#cacheControlBounds(Duration, Duration) bounds}, or for the {@linkplain
+ * Builder#cacheTtl(Duration) cache TTL} when it names none; the first lookup after that refetches, while other threads
+ * keep using the cached keys. A token whose {@code kid} is not in the set triggers a refetch, so a rotated key is
+ * picked up at once, but at most once per {@linkplain Builder#minRefreshInterval(Duration) minimum refresh interval},
+ * so tokens with made-up kids cannot turn into a flood of requests. Only one fetch runs at a time; concurrent callers
+ * that need it wait for it.
  *
  * <p>The response must have status 200 and a body of at most {@linkplain Builder#maxResponseBytes(int) the size
  * limit}; a larger body is refused as soon as the limit is passed, without reading the rest. Redirects are not
@@ -72,15 +65,20 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(RemoteJwksKeyProvider.class);
-    private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "[::1]", "localhost");
 
-    private record Snapshot(Map<String, JwtKey> byKid, List<JwtKey> keys, Instant fetchedAt) {
+    /** The keys of one fetch, used until {@code fetchedAt + ttl}. */
+    private record Snapshot(Map<String, JwtKey> byKid, List<JwtKey> keys, Instant fetchedAt, Duration ttl) {
+        boolean freshAt(Instant now) {
+            return now.isBefore(fetchedAt.plus(ttl));
+        }
     }
 
     private final URI uri;
     private final String location;
     private final Clock clock;
     private final Duration cacheTtl;
+    private final Duration minCacheTtl;
+    private final Duration maxCacheTtl;
     private final Duration minRefreshInterval;
     private final Duration requestTimeout;
     private final int maxResponseBytes;
@@ -95,10 +93,12 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
 
     private RemoteJwksKeyProvider(Builder b) {
         this.uri = b.uri;
-        this.location = location(b.uri);
+        this.location = BoundedHttp.location(b.uri);
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.cacheTtl = b.cacheTtl != null ? b.cacheTtl : DEFAULT_CACHE_TTL;
         this.minRefreshInterval = b.minRefreshInterval != null ? b.minRefreshInterval : DEFAULT_MIN_REFRESH_INTERVAL;
+        this.minCacheTtl = b.minCacheTtl != null ? b.minCacheTtl : minRefreshInterval;
+        this.maxCacheTtl = b.maxCacheTtl != null ? b.maxCacheTtl : cacheTtl;
         this.requestTimeout = b.requestTimeout != null ? b.requestTimeout : DEFAULT_TIMEOUT;
         this.maxResponseBytes = b.maxResponseBytes != null ? b.maxResponseBytes : DEFAULT_MAX_RESPONSE_BYTES;
         this.client = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
@@ -115,19 +115,7 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
      */
     public static Builder builder(URI jwksUri) {
         Objects.requireNonNull(jwksUri, "jwksUri");
-        String scheme = jwksUri.getScheme() == null ? "" : jwksUri.getScheme().toLowerCase(Locale.ROOT);
-        String host = jwksUri.getHost() == null ? null : jwksUri.getHost().toLowerCase(Locale.ROOT);
-        if (host == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw new IllegalArgumentException("the JWKS URI must be an absolute https URL, got " + location(jwksUri));
-        }
-        if (scheme.equals("http") && !LOOPBACK_HOSTS.contains(host)) {
-            throw new IllegalArgumentException("the JWKS URI must use https; plain http is only accepted for "
-                    + "127.0.0.1, [::1] and localhost, got " + location(jwksUri));
-        }
-        if (jwksUri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("the JWKS URI must not carry user info; configure credentials on the "
-                    + "HttpClient instead");
-        }
+        BoundedHttp.requireHttps("the JWKS URI", jwksUri);
         return new Builder(jwksUri);
     }
 
@@ -185,7 +173,7 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
     /** A snapshot within the TTL if possible; a stale one if a refetch fails or another thread is refetching. */
     private Snapshot current() {
         Snapshot s = snapshot;
-        if (s != null && clock.instant().isBefore(s.fetchedAt.plus(cacheTtl))) {
+        if (s != null && s.freshAt(clock.instant())) {
             return s;
         }
         if (s != null) {
@@ -197,7 +185,7 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
         }
         try {
             s = snapshot;
-            if (s == null || !clock.instant().isBefore(s.fetchedAt.plus(cacheTtl))) {
+            if (s == null || !s.freshAt(clock.instant())) {
                 s = fetchIfAllowed();
             }
             return s;
@@ -241,29 +229,11 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
                 .header("Accept", "application/jwk-set+json, application/json")
                 .GET()
                 .build();
-        CompletableFuture<HttpResponse<byte[]>> pending =
-                client.sendAsync(request, info -> new LimitedBody(info, maxResponseBytes));
-        HttpResponse<byte[]> response;
+        BoundedHttp.Response response;
         try {
-            // The request timeout only covers the headers; this bounds a body that trickles in.
-            response = pending.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            throw new FetchException("no complete response within " + requestTimeout);
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new FetchException("interrupted");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof FetchException f) {
-                throw f;
-            }
-            if (cause instanceof HttpTimeoutException) {
-                throw new FetchException("no response within " + requestTimeout);
-            }
-            throw new FetchException("request failed (" + (cause == null ? e : cause).getClass().getSimpleName()
-                    + ")");
+            response = BoundedHttp.send(client, request, requestTimeout, maxResponseBytes);
+        } catch (BoundedHttp.Failure e) {
+            throw new FetchException(e.getMessage());
         }
         List<JwtKey> keys = parse(response.body());
         if (keys.isEmpty()) {
@@ -275,7 +245,44 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
                 LOG.warn("JWK set from {} has two keys with kid '{}'; using the first", location, key.kid());
             }
         }
-        return new Snapshot(Map.copyOf(byKid), List.copyOf(byKid.values()), now);
+        return new Snapshot(Map.copyOf(byKid), List.copyOf(byKid.values()), now, ttl(response.headers()));
+    }
+
+    /**
+     * How long to use this response: its {@code Cache-Control: max-age} held within the bounds ({@code no-cache} and
+     * {@code no-store} count as zero), or the cache TTL when it names none. An authorization server that rotates keys
+     * sets the max-age from its rotation lead time, so resource servers see a new key before it signs.
+     */
+    private Duration ttl(HttpHeaders headers) {
+        long maxAge = -1;
+        for (String value : headers.allValues("Cache-Control")) {
+            for (String directive : value.split(",")) {
+                String d = directive.trim().toLowerCase(Locale.ROOT);
+                if (d.equals("no-cache") || d.equals("no-store")) {
+                    maxAge = 0;
+                } else if (d.startsWith("max-age=") && maxAge != 0) {
+                    maxAge = seconds(d.substring("max-age=".length()));
+                }
+            }
+        }
+        if (maxAge < 0) {
+            return cacheTtl;
+        }
+        Duration advertised = Duration.ofSeconds(maxAge);
+        if (advertised.compareTo(minCacheTtl) < 0) {
+            return minCacheTtl;
+        }
+        return advertised.compareTo(maxCacheTtl) > 0 ? maxCacheTtl : advertised;
+    }
+
+    /** Delta-seconds (RFC 9111 §1.2.2), quoted or not; -1 if it is not one. Values past a year count as a year. */
+    private static long seconds(String text) {
+        String digits = text.length() > 1 && text.startsWith("\"") && text.endsWith("\"")
+                ? text.substring(1, text.length() - 1) : text;
+        if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return -1;
+        }
+        return Math.min(Long.parseLong(digits), Duration.ofDays(365).toSeconds());
     }
 
     /**
@@ -289,14 +296,6 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
         } catch (KeyException e) {
             throw new FetchException(e.getMessage());
         }
-    }
-
-    /** Scheme, host, port and path: never user info or query, which may hold secrets. */
-    private static String location(URI uri) {
-        String host = uri.getHost() == null ? "?" : uri.getHost();
-        String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        return uri.getScheme() + "://" + host + port + path;
     }
 
     @Override
@@ -315,77 +314,6 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
     }
 
     /**
-     * Collects a 200 response body up to a limit. Any other status, or a body past the limit (by Content-Length or
-     * as it arrives), cancels the exchange so that the rest is never read.
-     */
-    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        private final int limit;
-        private final FetchException refusal;
-        private Flow.Subscription subscription;
-
-        LimitedBody(HttpResponse.ResponseInfo info, int limit) {
-            this.limit = limit;
-            OptionalLong length = info.headers().firstValueAsLong("Content-Length");
-            if (info.statusCode() != 200) {
-                refusal = new FetchException("HTTP status " + info.statusCode());
-            } else if (length.isPresent() && length.getAsLong() > limit) {
-                refusal = tooLarge(limit);
-            } else {
-                refusal = null;
-            }
-        }
-
-        private static FetchException tooLarge(int limit) {
-            return new FetchException("response larger than " + limit + " bytes");
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            if (refusal != null) {
-                subscription.cancel();
-                result.completeExceptionally(refusal);
-            } else {
-                subscription.request(Long.MAX_VALUE);
-            }
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer item : items) {
-                if (out.size() + (long) item.remaining() > limit) {
-                    subscription.cancel();
-                    result.completeExceptionally(tooLarge(limit));
-                    return;
-                }
-                byte[] bytes = new byte[item.remaining()];
-                item.get(bytes);
-                out.write(bytes, 0, bytes.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            result.completeExceptionally(error);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(out.toByteArray());
-        }
-
-        @Override
-        public CompletableFuture<byte[]> getBody() {
-            return result;
-        }
-    }
-
-    /**
      * Configures a {@link RemoteJwksKeyProvider}. Each option may be set once; every value is checked and refused
      * if out of range, never adjusted. Not thread-safe; build on one thread.
      */
@@ -394,6 +322,8 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
         private final URI uri;
         private Clock clock;
         private Duration cacheTtl;
+        private Duration minCacheTtl;
+        private Duration maxCacheTtl;
         private Duration minRefreshInterval;
         private Duration connectTimeout;
         private Duration requestTimeout;
@@ -417,8 +347,9 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
         }
 
         /**
-         * How long a fetched set is used before the next lookup refetches it; 5 minutes by default. An authorization
-         * server should publish a new key at least this long before signing with it.
+         * How long a fetched set is used before the next lookup refetches it, when the response names no
+         * {@code Cache-Control: max-age}; 5 minutes by default. An authorization server should publish a new key at
+         * least this long before signing with it.
          *
          * @throws IllegalArgumentException if not positive
          * @throws IllegalStateException if already set
@@ -426,6 +357,30 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
         public Builder cacheTtl(Duration cacheTtl) {
             Options.requireNotSet("cacheTtl", this.cacheTtl);
             this.cacheTtl = positive("cacheTtl", cacheTtl);
+            return this;
+        }
+
+        /**
+         * The bounds within which a response's {@code Cache-Control: max-age} is honoured: a max-age below
+         * {@code min} (or {@code no-cache}, {@code no-store}) uses the set for {@code min}, one above {@code max} for
+         * {@code max}; a response without max-age uses the {@linkplain #cacheTtl(Duration) cache TTL}. By default the
+         * minimum refresh interval and the cache TTL, so an authorization server can shorten how long its keys are
+         * cached (to publish a rotation in time) but not lengthen it past what this resource server chose.
+         *
+         * @throws IllegalArgumentException if {@code min} is not positive or {@code max} is shorter than {@code min}
+         * @throws IllegalStateException if already set
+         */
+        public Builder cacheControlBounds(Duration min, Duration max) {
+            Objects.requireNonNull(min, "min");
+            Objects.requireNonNull(max, "max");
+            Options.requireNotSet("cacheControlBounds", this.minCacheTtl);
+            positive("cacheControlBounds min", min);
+            if (max.compareTo(min) < 0) {
+                throw new IllegalArgumentException("cacheControlBounds max (" + max + ") is shorter than min (" + min
+                        + ")");
+            }
+            this.minCacheTtl = min;
+            this.maxCacheTtl = max;
             return this;
         }
 
@@ -518,6 +473,11 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
             if (ttl.compareTo(interval) < 0) {
                 throw new IllegalStateException("cacheTtl (" + ttl + ") is shorter than minRefreshInterval ("
                         + interval + "); the set could not be refetched that often, raise cacheTtl");
+            }
+            if (minCacheTtl != null && minCacheTtl.compareTo(interval) < 0) {
+                throw new IllegalStateException("cacheControlBounds min (" + minCacheTtl + ") is shorter than "
+                        + "minRefreshInterval (" + interval + "); the set could not be refetched that often, raise "
+                        + "the minimum");
             }
             return new RemoteJwksKeyProvider(this);
         }

@@ -26,9 +26,11 @@ import org.slf4j.LoggerFactory;
  *       its deadline, the moment of retirement plus the {@linkplain Builder#retirement(Duration) retirement period};
  *       from the deadline on it is gone, as if removed.</li>
  * </ul>
- * A rotation is: {@link #addNext(JwtKey)} the new key; wait at least as long as resource servers cache the JWK set
- * (5 minutes for {@link RemoteJwksKeyProvider} by default); {@link #activate(String)} it, which retires the old
- * active key.
+ * A rotation is: {@link #addNext(JwtKey)} the new key; wait at least the {@linkplain Builder#publishAhead(Duration)
+ * publish-ahead time}, which must cover how long resource servers cache the JWK set; {@link #activate(String)} it,
+ * which retires the old active key. Serve the JWK set with {@link #jwksCacheControl()}, derived from that time, so that
+ * caches that honour it ({@link RemoteJwksKeyProvider} does) hold a set at most half of it: every resource server then
+ * has the next key before it signs, even behind one more HTTP cache.
  *
  * <p>Time comes only from the builder's {@link Clock}. Keys added here must be able to sign, since each may become
  * active; HMAC keys are allowed and are never published.
@@ -51,10 +53,13 @@ public final class RotatingKeyProvider implements KeyProvider {
 
     /** The default retirement period: one hour. */
     public static final Duration DEFAULT_RETIREMENT = Duration.ofHours(1);
+    /** The default publish-ahead time: ten minutes, twice {@link RemoteJwksKeyProvider}'s default cache TTL. */
+    public static final Duration DEFAULT_PUBLISH_AHEAD = Duration.ofMinutes(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(RotatingKeyProvider.class);
 
-    private record Entry(JwtKey key, KeyState state, Instant retiredUntil) {
+    /** {@code since} is when a NEXT key was added. */
+    private record Entry(JwtKey key, KeyState state, Instant retiredUntil, Instant since) {
         boolean liveAt(Instant now) {
             return state != KeyState.RETIRED || now.isBefore(retiredUntil);
         }
@@ -64,7 +69,7 @@ public final class RotatingKeyProvider implements KeyProvider {
     private record Snapshot(Map<String, Entry> byKid, JwtKey active, List<JwtKey> keys, boolean anyRetired) {
         static Snapshot of(JwtKey active, List<Entry> others) {
             Map<String, Entry> byKid = new LinkedHashMap<>();
-            byKid.put(active.kid(), new Entry(active, KeyState.ACTIVE, null));
+            byKid.put(active.kid(), new Entry(active, KeyState.ACTIVE, null, null));
             boolean anyRetired = false;
             for (KeyState state : List.of(KeyState.NEXT, KeyState.RETIRED)) {
                 for (Entry e : others) {
@@ -82,12 +87,14 @@ public final class RotatingKeyProvider implements KeyProvider {
 
     private final Clock clock;
     private final Duration retirement;
+    private final Duration publishAhead;
     private final Object writeLock = new Object();
     private volatile Snapshot snapshot;
 
     private RotatingKeyProvider(Builder builder) {
         this.clock = builder.clock != null ? builder.clock : Clock.systemUTC();
         this.retirement = builder.retirement != null ? builder.retirement : DEFAULT_RETIREMENT;
+        this.publishAhead = builder.publishAhead != null ? builder.publishAhead : DEFAULT_PUBLISH_AHEAD;
         this.snapshot = Snapshot.of(builder.active, List.of());
     }
 
@@ -164,7 +171,7 @@ public final class RotatingKeyProvider implements KeyProvider {
                 throw new IllegalArgumentException("a key with kid '" + key.kid() + "' is already present; "
                         + "give each key its own kid");
             }
-            others.add(new Entry(key, KeyState.NEXT, null));
+            others.add(new Entry(key, KeyState.NEXT, null, now));
             snapshot = Snapshot.of(snapshot.active, others);
         }
         LOG.info("Key '{}' added as next key", key.kid());
@@ -195,10 +202,15 @@ public final class RotatingKeyProvider implements KeyProvider {
                 throw new IllegalStateException("key '" + kid + "' is " + next.state
                         + "; only a NEXT key can be activated, add a new key instead");
             }
+            if (now.isBefore(next.since.plus(publishAhead))) {
+                LOG.warn("Key '{}' activated {} after it was published, less than the publish-ahead time {}; "
+                        + "resource servers that cached the JWK set before may refuse its tokens until they refetch",
+                        kid, Duration.between(next.since, now), publishAhead);
+            }
             others.remove(next);
             until = now.plus(retirement);
             retired = s.active.kid();
-            others.add(new Entry(s.active, KeyState.RETIRED, until));
+            others.add(new Entry(s.active, KeyState.RETIRED, until, null));
             snapshot = Snapshot.of(next.key, others);
         }
         LOG.info("Key '{}' activated; key '{}' retired, verifying until {}", kid, retired, until);
@@ -226,6 +238,15 @@ public final class RotatingKeyProvider implements KeyProvider {
         }
         LOG.info("Key '{}' removed", kid);
         return true;
+    }
+
+    /**
+     * The {@code Cache-Control} to serve the JWK set with: {@code public, max-age=} half the publish-ahead time. A
+     * resource server that caches the set that long, behind at most one more cache of the same lifetime, has fetched a
+     * NEXT key before it is activated.
+     */
+    public String jwksCacheControl() {
+        return "public, max-age=" + publishAhead.toSeconds() / 2;
     }
 
     /** The non-active entries still alive at {@code now}; writes drop retired keys past their deadline. */
@@ -265,6 +286,7 @@ public final class RotatingKeyProvider implements KeyProvider {
         private final JwtKey active;
         private Clock clock;
         private Duration retirement;
+        private Duration publishAhead;
 
         private Builder(JwtKey active) {
             this.active = active;
@@ -298,6 +320,25 @@ public final class RotatingKeyProvider implements KeyProvider {
             }
             Options.requireNotSet("retirement", this.retirement);
             this.retirement = retirement;
+            return this;
+        }
+
+        /**
+         * How long a key is published as NEXT before it is activated; ten minutes by default
+         * ({@link #DEFAULT_PUBLISH_AHEAD}). {@link RotatingKeyProvider#jwksCacheControl()} is derived from it, and
+         * activating a key sooner logs a WARN. In a cluster, every instance must publish the key this long before any
+         * instance activates it.
+         *
+         * @throws IllegalArgumentException if shorter than 2 seconds (the max-age would be zero)
+         * @throws IllegalStateException if already set
+         */
+        public Builder publishAhead(Duration publishAhead) {
+            Objects.requireNonNull(publishAhead, "publishAhead");
+            if (publishAhead.compareTo(Duration.ofSeconds(2)) < 0) {
+                throw new IllegalArgumentException("publishAhead must be at least 2 seconds, got " + publishAhead);
+            }
+            Options.requireNotSet("publishAhead", this.publishAhead);
+            this.publishAhead = publishAhead;
             return this;
         }
 
