@@ -2,6 +2,8 @@ package dev.jeton.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jeton.IdTokenValidator;
+import dev.jeton.VerifiedIdToken;
 import dev.jeton.client.AuthorizedHttpClient;
 import dev.jeton.client.ClientAuthentication;
 import dev.jeton.client.InvalidGrantException;
@@ -11,6 +13,7 @@ import dev.jeton.client.RefreshTrigger;
 import dev.jeton.client.SessionListener;
 import dev.jeton.client.TokenEndpointClient;
 import dev.jeton.client.TokenSet;
+import dev.jeton.key.RemoteJwksKeyProvider;
 import dev.jeton.testing.TestClock;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -27,6 +30,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -39,8 +43,10 @@ import java.util.concurrent.Future;
  * Plays the refresh-token flow of RFC 6749 §1.5 (steps A to H) against the {@link DemoServer}, over real HTTP, with
  * token-client doing the client's part: an {@link AuthorizedHttpClient} that attaches the access token, refreshes on
  * 401 and retries, sends one refresh for many simultaneous callers, and logs out when the server refuses the refresh
- * token. Shows reuse detection at work too. Prints each step as a person would read it, tokens shown only as a hash
- * prefix, and exits non-zero if any step does not behave as expected.
+ * token. Shows reuse detection at work too, and the OpenID Connect side: discovery, the ID token validated as a relying
+ * party would at login and after a refresh, the reference provider's REUSE mode, and a browser client whose refresh
+ * token lives in an HttpOnly cookie ({@link OtherClients}). Prints each step as a person would read it, tokens shown
+ * only as a hash prefix, and exits non-zero if any step does not behave as expected.
  *
  * <p>The server runs in this process on the embedded database, with a clock the walkthrough moves forward instead of
  * waiting fifteen minutes for the access token to expire. The client keeps the real clock, so it does not notice the
@@ -114,12 +120,31 @@ public final class Walkthrough {
 
     @SuppressWarnings("deprecation") // the demo server's login is the password grant; real apps use code + PKCE
     private void steps() throws Exception {
-        step("(A)+(B) Log in: the client sends the user's credentials and gets an access token and a refresh token");
-        TokenSet login = endpoint.password("alice", "wonderland", List.of("openid", "profile", "api:read"));
-        expect(login.isBearer() && login.refreshToken().isPresent(),
-                "a Bearer access token and a refresh token came back");
+        step("Discover the server (OpenID Connect Discovery = RFC 8414 metadata)");
+        HttpResponse<String> discovered = get("/.well-known/openid-configuration");
+        HttpResponse<String> oauthMetadata = get("/.well-known/oauth-authorization-server");
+        expect(discovered.statusCode() == 200 && discovered.body().equals(oauthMetadata.body()),
+                "both well-known documents are served, and are the same");
+        JsonNode metadata = JSON.readTree(discovered.body());
+        expect(metadata.path("token_endpoint").asText().equals(base + "/oauth/token"),
+                "the discovered token endpoint is the one token-client talks to");
+        IdTokenValidator relyingParty = relyingParty(metadata, "web");
+
+        step("(A)+(B) Log in: the client sends the user's credentials and gets an access token, a refresh token and,"
+                + " for openid, an ID token");
+        // password() has no nonce parameter; grant() sends the same grant with the OIDC nonce added.
+        String nonce = "walkthrough-" + System.nanoTime();
+        TokenSet login = endpoint.grant("password", orderedMap("username", "alice", "password", "wonderland",
+                "scope", "openid profile api:read", "nonce", nonce));
+        expect(login.isBearer() && login.refreshToken().isPresent() && login.idToken().isPresent(),
+                "a Bearer access token, a refresh token and an ID token came back");
         api.signIn(login);
         String firstRefreshToken = login.refreshToken().orElseThrow();
+
+        step("Validate the ID token as a relying party: keys from jwks_uri, iss, aud, nonce, at_hash");
+        VerifiedIdToken user = relyingParty.validate(login.idToken().orElseThrow(), nonce, login.accessToken());
+        expect(user.subject().equals("alice") && user.nonce().equals(Optional.of(nonce)),
+                "the ID token is alice's, with the nonce this login sent");
 
         step("(C)+(D) Call the API; token-client attaches the access token");
         expectStatus(call("/api/me"), 200, "the API answers with the user");
@@ -138,6 +163,14 @@ public final class Walkthrough {
         String rotated = refreshToken();
         expect(!rotated.equals(firstRefreshToken), "the refresh token was rotated: a new one came back");
         out.println("   old refresh token " + WireLog.shorten(firstRefreshToken) + ", new " + WireLog.shorten(rotated));
+
+        step("The refresh brought a new ID token of the same login (OIDC Core 12.2)");
+        TokenSet current = api.tokens().orElseThrow();
+        String refreshedId = current.idToken().orElse("");
+        VerifiedIdToken refreshed = relyingParty.validateRefreshed(refreshedId, user, current.accessToken());
+        expect(!refreshedId.equals(login.idToken().orElseThrow()) && refreshed.nonce().isEmpty()
+                && refreshed.issuedAt().isAfter(user.issuedAt()) && refreshed.authTime().equals(user.authTime()),
+                "token-client kept the new ID token: same sub, aud and auth_time, a later iat, and no nonce");
 
         singleFlight();
 
@@ -179,10 +212,24 @@ public final class Walkthrough {
                 .header("Authorization", "Bearer " + access).build()), 401,
                 "the API refuses the logged-out access token");
 
+        OtherClients others = new OtherClients(this);
+        others.reuseMode(relyingParty(metadata, "legacy"));
+        others.cookieMode();
+
         step("Fetch the public keys a resource server elsewhere would use");
-        HttpResponse<String> jwks = send(HttpRequest.newBuilder(URI.create(base + "/.well-known/jwks.json")).build());
+        HttpResponse<String> jwks = get("/.well-known/jwks.json");
         expectStatus(jwks, 200, "the JWK set is published");
         expect(!jwks.body().contains("\"d\""), "it holds no private key part");
+        expect(jwks.headers().firstValue("Cache-Control").orElse("").startsWith("public, max-age="),
+                "served with a Cache-Control derived from the key rotation settings");
+    }
+
+    /** A relying party for {@code clientId}, configured from the discovered issuer and jwks_uri. */
+    private IdTokenValidator relyingParty(JsonNode metadata, String clientId) {
+        return IdTokenValidator.builder().issuer(metadata.path("issuer").asText()).clientId(clientId)
+                .keys(RemoteJwksKeyProvider.builder(URI.create(metadata.path("jwks_uri").asText())).clock(clock)
+                        .build())
+                .clock(clock).build();
     }
 
     /**
@@ -271,38 +318,64 @@ public final class Walkthrough {
     }
 
     private HttpResponse<String> postRaw(String path, String body) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(base + path))
+        return postAs(path, body, "Authorization", "Basic " + Base64.getEncoder()
+                .encodeToString("web:web-secret".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** POSTs a form with the given header names and values, printed on the wire log. */
+    HttpResponse<String> postAs(String path, String body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Authorization", "Basic " + Base64.getEncoder()
-                        .encodeToString("web:web-secret".getBytes(StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request.build());
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).build());
     }
 
     private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         return wire.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static String form(String... pairs) {
-        Map<String, String> form = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < pairs.length; i += 2) {
-            form.put(pairs[i], pairs[i + 1]);
-        }
+    /** A token endpoint client that authenticates as another confidential client, on the same wire log. */
+    TokenEndpointClient endpointFor(String clientId, String secret) {
+        return TokenEndpointClient.builder(URI.create(base + "/oauth/token"))
+                .clientAuthentication(ClientAuthentication.basic(clientId, secret)).httpClient(wire).build();
+    }
+
+    TestClock clock() {
+        return clock;
+    }
+
+    static String form(String... pairs) {
         StringJoiner body = new StringJoiner("&");
-        form.forEach((k, v) -> body.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+        orderedMap(pairs).forEach((k, v) -> body.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(v, StandardCharsets.UTF_8)));
         return body.toString();
     }
 
-    private void step(String title) {
+    private static Map<String, String> orderedMap(String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    void step(String title) {
         out.println();
         out.println(title);
     }
 
-    private void expectStatus(HttpResponse<String> response, int status, String what) {
+    void expectStatus(HttpResponse<String> response, int status, String what) {
         expect(response.statusCode() == status, what + " (HTTP " + status + ")");
     }
 
-    private void expect(boolean ok, String what) {
+    void expect(boolean ok, String what) {
         out.println("   " + (ok ? "ok: " : "UNEXPECTED: ") + what);
         if (!ok) {
             failures++;

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -29,7 +30,7 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * An {@link HttpClient} that prints each exchange as a person reads it — method, path, form fields, the kind of
- * credentials, status, the fields of a JSON answer — so the walkthrough shows what token-client puts on the wire.
+ * credentials, a cookie, status, the fields of a JSON answer — so the walkthrough shows what token-client puts on the wire.
  * Tokens appear only as their first four characters and a SHA-256 prefix; secrets are masked. {@link #quiet(boolean)}
  * silences it while many calls run at once.
  */
@@ -94,8 +95,27 @@ final class WireLog extends HttpClient {
             return;
         }
         String credentials = request.headers().firstValue("Authorization").map(a -> a.startsWith("Bearer ")
-                ? "  (Bearer " + shorten(a.substring(7)) + ")" : "  (client web, HTTP Basic)").orElse("");
-        out.println("   → " + request.method() + " " + request.uri().getPath() + form(request) + credentials);
+                ? "  (Bearer " + shorten(a.substring(7)) + ")" : "  (client " + basicClient(a) + ", HTTP Basic)")
+                .orElse("");
+        String cookie = request.headers().firstValue("Cookie").map(c -> "  (Cookie " + shownCookie(c) + ")")
+                .orElse("");
+        String csrf = request.headers().firstValue("X-Jeton-Refresh").map(h -> "  (X-Jeton-Refresh)").orElse("");
+        out.println("   → " + request.method() + " " + request.uri().getPath() + form(request) + credentials + cookie
+                + csrf);
+    }
+
+    private static String basicClient(String authorization) {
+        String decoded = new String(Base64.getDecoder().decode(authorization.substring("Basic ".length())),
+                StandardCharsets.UTF_8);
+        return decoded.substring(0, Math.max(0, decoded.indexOf(':')));
+    }
+
+    /** {@code name=value}, then any attributes, with the value shortened. */
+    private static String shownCookie(String cookie) {
+        int eq = cookie.indexOf('=');
+        int end = cookie.indexOf(';') < 0 ? cookie.length() : cookie.indexOf(';');
+        return eq < 0 || eq + 1 >= end ? cookie
+                : cookie.substring(0, eq + 1) + shorten(cookie.substring(eq + 1, end)) + cookie.substring(end);
     }
 
     private void printResponse(HttpResponse<?> response) {
@@ -162,6 +182,7 @@ final class WireLog extends HttpClient {
     /** The fields that matter, tokens shortened, and the challenge of a 401. */
     private static String summary(HttpResponse<?> response) {
         String challenge = response.headers().firstValue("WWW-Authenticate").map(v -> " WWW-Authenticate: " + v)
+                .orElse("") + response.headers().firstValue("Set-Cookie").map(v -> " Set-Cookie: " + shownCookie(v))
                 .orElse("");
         String body = response.body() instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
                 : response.body() instanceof String text ? text : "";

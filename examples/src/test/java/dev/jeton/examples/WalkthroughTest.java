@@ -29,6 +29,9 @@ class WalkthroughTest {
                         "Every step behaved as expected.")
                 .contains("16 calls at once, 1 refresh request", "1 got new tokens, 7 got invalid_grant",
                         "the session listener hears: logged out (INVALID_GRANT)")
+                .contains("Validate the ID token as a relying party", "a new ID token of the same login",
+                        "REUSE refresh 2: the same refresh token", "without the CSRF header is refused",
+                        "the cookie cleared")
                 .doesNotContain("UNEXPECTED");
     }
 
