@@ -47,6 +47,7 @@ class ReadmeSnippetsTest {
             import dev.jeton.key.*;
             import dev.jeton.store.inmemory.*;
             import dev.jeton.store.jdbc.*;
+            import dev.jeton.store.redis.*;
             import com.zaxxer.hikari.*;
             import javax.sql.DataSource;
             import java.util.concurrent.*;
@@ -81,7 +82,7 @@ class ReadmeSnippetsTest {
     }
 
     /**
-     * Every snippet runs, except those that need a server elsewhere (a remote JWKS, a PostgreSQL, a token endpoint;
+     * Every snippet runs, except those that need a server elsewhere (a remote JWKS, a PostgreSQL, a Redis, a token endpoint;
      * token-client runs against the demo server in the walkthrough and {@code SingleFlightAgainstDemoServerTest}).
      */
     @Test
@@ -91,7 +92,8 @@ class ReadmeSnippetsTest {
         int ran = 0;
         for (int i = 0; i < snippets.size(); i++) {
             if (snippets.get(i).contains("RemoteJwksKeyProvider") || snippets.get(i).contains("jdbc:postgresql")
-                    || snippets.get(i).contains("auth.example.com/oauth/token")) {
+                    || snippets.get(i).contains("auth.example.com/oauth/token")
+                    || snippets.get(i).contains("RedisTokenStore")) {
                 continue;
             }
             Method run = loader.loadClass("Snippet" + i).getMethod("run");
