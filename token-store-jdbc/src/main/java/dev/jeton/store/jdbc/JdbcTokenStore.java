@@ -616,7 +616,7 @@ public final class JdbcTokenStore implements TokenStore {
      * {@inheritDoc}
      *
      * <p>Each kind of row is found by its index ({@code expires_at}, {@code grace_until}) with a plain read, which
-     * locks nothing, then changed by primary key, {@value #PURGE_CHUNK} rows per statement, each statement its own
+     * locks nothing, then changed by primary key, 100 rows per statement, each statement its own
      * short transaction that re-checks the condition: so a purge never holds locks on rows it does not change, and
      * never holds any for long (on MySQL and MariaDB under REPEATABLE READ, a range {@code DELETE} or {@code UPDATE}
      * would lock every row and gap it scans).

@@ -47,12 +47,6 @@ final class InterceptingDataSource implements DataSource {
         return new SQLException("injected: the connection broke before the answer came", "08006");
     }
 
-    /** Statements and commits recorded, without the rest (commit-mode changes, rollbacks). */
-    List<String> statementsAndCommits() {
-        return calls.stream().filter(call -> !call.startsWith("SETAUTOCOMMIT") && !call.startsWith("ROLLBACK")
-                && !call.startsWith("SETTRANSACTIONISOLATION")).toList();
-    }
-
     @Override
     public Connection getConnection() throws SQLException {
         return wrap(delegate.getConnection());

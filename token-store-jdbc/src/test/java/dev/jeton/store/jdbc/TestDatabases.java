@@ -62,21 +62,15 @@ public final class TestDatabases {
     public static DataSource pool(Kind kind, boolean autoCommit) {
         requireReachable(kind);
         return POOLS.computeIfAbsent(kind + "/" + autoCommit, k -> {
-            HikariConfig config = config(kind);
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(kind.url);
+            config.setUsername(kind.user);
+            config.setPassword(kind.password);
             config.setAutoCommit(autoCommit);
             config.setMaximumPoolSize(12);
             config.setPoolName("jeton-test-" + kind.name().toLowerCase() + (autoCommit ? "" : "-manual-commit"));
             return new HikariDataSource(config);
         });
-    }
-
-    /** The connection settings of a database, for a test that builds a pool of its own. */
-    public static HikariConfig config(Kind kind) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(kind.url);
-        config.setUsername(kind.user);
-        config.setPassword(kind.password);
-        return config;
     }
 
     public static void requireReachable(Kind kind) {
