@@ -15,6 +15,7 @@ import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.key.ProviderPolicy;
+import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.TokenStore;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -223,11 +224,11 @@ public final class AccessTokenValidator {
         if (revocations == null) {
             return;
         }
-        Instant now = clock.instant();
-        if (token.sessionId().isPresent() && revocations.isFamilyRevoked(token.sessionId().get(), now)) {
+        RevocationStatus status = revocations.status(token.sessionId(), token.jti(), clock.instant());
+        if (status.sessionRevoked()) {
             throw new InvalidTokenException(Reason.REVOKED, "session " + token.sessionId().get() + " was revoked");
         }
-        if (revocations.isAccessTokenRevoked(token.jti(), now)) {
+        if (status.accessTokenRevoked()) {
             throw new InvalidTokenException(Reason.REVOKED, "access token " + token.jti() + " was revoked");
         }
     }
@@ -235,12 +236,11 @@ public final class AccessTokenValidator {
     /** Records a revocation made through the owning service, so it takes effect here at once. */
     void revoked(String familyId, String jti) {
         if (revocations != null) {
-            Instant now = clock.instant();
             if (familyId != null) {
-                revocations.familyRevoked(familyId, now);
+                revocations.familyRevoked(familyId);
             }
             if (jti != null) {
-                revocations.accessTokenRevoked(jti, now);
+                revocations.accessTokenRevoked(jti);
             }
         }
     }
@@ -543,8 +543,14 @@ public final class AccessTokenValidator {
          * Refuses, with {@link Reason#REVOKED}, tokens whose refresh family ({@code sid}) is revoked and tokens whose
          * {@code jti} was revoked, by asking {@code store}. A store's "not revoked" answer is trusted for
          * {@code cacheTtl} (at most five minutes; zero asks on every validation), so a revocation made elsewhere
-         * takes effect here within that time; revocations made through the same {@link TokenService} at once.
-         * Off by default.
+         * takes effect here within that time; revocations made through the same {@link TokenService} at once,
+         * even while a validation's lookup that read the store before the revocation is still in flight (that
+         * validation may pass; its "not revoked" answer is not kept). A "revoked" answer is kept: revocation is
+         * final. An answer's age is measured on the builder's clock; if that clock steps back, answers stamped
+         * after the new time count as expired, so a step back never stretches the TTL. Off by default.
+         *
+         * @throws IllegalArgumentException if {@code cacheTtl} is negative or longer than five minutes
+         * @throws IllegalStateException if already set
          */
         public Builder revocationAware(TokenStore store, Duration cacheTtl) {
             requireNotSet("revocationAware", this.revocationStore);

@@ -168,8 +168,8 @@ public final class TokenService {
      *     reused (in which case its family is now revoked)
      * @throws InvalidScopeException if a scope asked for was not granted; the token was not consumed
      * @throws KeyException if no signing key is available or signing fails; the token was not consumed
-     * @throws TokenStoreException if the store fails; the token was not consumed, unless the exception says the
-     *     outcome of the store step is unknown
+     * @throws TokenStoreException if the store fails; the token was not consumed, unless the exception's
+     *     {@link TokenStoreException#outcomeUnknown()} is true (the store could not tell whether it rotated)
      * @throws IllegalStateException if this service has no store, or the claims customizer fails; the token was not
      *     consumed
      */
@@ -444,7 +444,7 @@ public final class TokenService {
      * denials past their expiry, in bounded batches. Schedule it (hourly is plenty); it never removes a row that
      * could still detect reuse.
      *
-     * @return how many rows were deleted
+     * @return how many rows were deleted (a store may also count the passed sealed successors it dropped)
      * @throws TokenStoreException if the store fails (earlier batches stay deleted; call again)
      * @throws IllegalStateException if this service has no store
      */
@@ -466,6 +466,22 @@ public final class TokenService {
             throw new IllegalStateException(operation + " needs a token store; configure TokenService.builder()"
                     + ".store(...)");
         }
+    }
+
+    /**
+     * Runs {@link #purgeExpired()} now and then every {@code interval} after the previous run ends, on a daemon
+     * thread, until the returned scheduler is closed. A failed run is logged at WARN and counted, and the next run
+     * goes ahead; handing {@code tokens::purgeExpired} to a {@code ScheduledExecutorService} instead stops for good
+     * after the first exception. Any or every instance of an application may run one.
+     *
+     * @param interval the time from the end of one run to the start of the next (an hour is plenty)
+     * @return the running schedule, with counters for monitoring; close it on shutdown
+     * @throws IllegalArgumentException if {@code interval} is zero or negative
+     * @throws IllegalStateException if this service has no store
+     */
+    public PurgeScheduler schedulePurge(Duration interval) {
+        requireStore("schedulePurge");
+        return PurgeScheduler.start(this::purgeExpired, clock, interval);
     }
 
     /** The validator this service delegates to, to hand to code that only validates. */

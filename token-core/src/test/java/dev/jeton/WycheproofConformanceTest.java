@@ -49,7 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>The folder is read from the system property {@code jeton.wycheproof.dir}, else {@code wycheproof} under the
  * {@code jeton.shared.dir} that surefire passes ({@code ../shared} beside the repository), else
  * {@code ../shared/wycheproof} beside the repository root found from the working directory. When it is absent the
- * tests are skipped with a message, except under {@code CI=true}, where they fail. The files are never copied into
+ * tests are skipped with a message, except when {@code JETON_REQUIRE_RESOURCES=true}, where they fail. The files are never copied into
  * the repository.
  *
  * <p>Counts per algorithm (run, passed, acceptable, refused keys) are printed after the class.
@@ -133,8 +133,8 @@ class WycheproofConformanceTest {
         folder = vectorFolder();
         if (!Files.isDirectory(folder)) {
             String message = "Wycheproof vectors not found at " + folder + " (set -Djeton.wycheproof.dir=...)";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(message + "; CI=true requires them");
+            if ("true".equals(System.getenv("JETON_REQUIRE_RESOURCES"))) {
+                throw new AssertionError(message + "; JETON_REQUIRE_RESOURCES=true requires them");
             }
             // Surefire does not show why a whole class was aborted, so say it on the console too.
             System.err.println("WycheproofConformanceTest: " + message + "; skipping the conformance tests");

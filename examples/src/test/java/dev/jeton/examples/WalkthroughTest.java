@@ -35,10 +35,10 @@ class WalkthroughTest {
         try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
             c.isValid(3);
         } catch (SQLException e) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError("PostgreSQL is required under CI=true but unreachable at " + url, e);
+            if ("true".equals(System.getenv("JETON_REQUIRE_RESOURCES"))) {
+                throw new AssertionError("PostgreSQL is required (JETON_REQUIRE_RESOURCES=true) but unreachable at " + url, e);
             }
-            Assumptions.abort("PostgreSQL not reachable at " + url + "; skipping (CI=true makes this a failure)");
+            Assumptions.abort("PostgreSQL not reachable at " + url + "; skipping (JETON_REQUIRE_RESOURCES=true makes this a failure)");
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
 

@@ -30,31 +30,65 @@ import java.util.function.Consumer;
  * RFC 9068 default). A secret ({@code oct}) JWK must name its {@code alg}. Keys marked {@code "use": "enc"}, or
  * whose {@code key_ops} (RFC 7517 §4.3) name neither {@code verify} nor {@code sign}, are not for signatures: a set
  * skips them and {@link #parseKey} refuses them.
+ *
+ * <p>Trusted and public sets: {@link #parse} and {@link #parseKey} read whatever the JSON holds, private keys and
+ * shared secrets included; use them only for keys you hold yourself (your own key file). A set that comes from
+ * anyone else, or that anyone else can read (a JWKS URL, a set copied from an authorization server), is read with
+ * {@link #parsePublic(String)}: a published secret would let every reader mint tokens, so such a set never
+ * supplies one. {@link RemoteJwksKeyProvider} reads what it fetches that way.
+ *
+ * <p>Thread safety: stateless; every method may be called from any thread.
  */
 public final class JwkSets {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JwkSets.class);
+    /** The members of private and secret JWKs (RFC 7518 §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2), in a fixed order. */
+    private static final List<String> PRIVATE_MEMBERS = List.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
 
     private JwkSets() {
     }
 
     /**
-     * Reads every signing key of a JWK set.
+     * Reads every signing key of a JWK set you hold yourself: private keys, key pairs and shared secrets
+     * ({@code oct}) are read as they are, so the result may sign. Never use it for a set from another party or one
+     * others can read; use {@link #parsePublic(String)} there.
      *
      * @throws KeyException if the JSON is not a JWK set, or a signature key is unusable (weak, no kid, unknown
      *     algorithm); the message names the key by kid or position, never its material
      */
     public static List<JwtKey> parse(String jwkSetJson) {
-        return parse(jwkSetJson, problem -> {
-            throw problem;
-        });
+        return read(jwkSetJson, null, JwkSets::fail);
     }
 
     /**
-     * Reads the usable signing keys of a JWK set, handing each unusable one to {@code onUnusable} instead of failing;
-     * for remote sets that may carry keys this library does not take.
+     * Reads the public signing keys of a JWK set that is not trusted with secrets: a set published at a JWKS URL,
+     * or copied from an authorization server. Every member that is a shared secret ({@code "kty": "oct"}) or that
+     * carries a private member ({@code d}, {@code p}, {@code q}, {@code dp}, {@code dq}, {@code qi}, {@code oth},
+     * {@code k}) is skipped, with a WARN log naming its kid (never its material): whoever can read the set could
+     * sign with that key, so tokens signed with it are refused ({@code UNKNOWN_KEY}). The keys returned only
+     * verify.
+     *
+     * @throws KeyException if the JSON is not a JWK set, or a public signature key is unusable (weak, no kid, unknown
+     *     algorithm); the message names the key by kid or position, never its material
      */
-    static List<JwtKey> parse(String jwkSetJson, Consumer<KeyException> onUnusable) {
+    public static List<JwtKey> parsePublic(String jwkSetJson) {
+        return read(jwkSetJson, "a public JWK set", JwkSets::fail);
+    }
+
+    /**
+     * {@link #parsePublic(String)}, handing each unusable key to {@code onUnusable} instead of failing; for remote
+     * sets that may carry keys this library does not take. {@code source} names the set in the warning logs.
+     */
+    static List<JwtKey> parsePublic(String jwkSetJson, String source, Consumer<KeyException> onUnusable) {
+        return read(jwkSetJson, source, onUnusable);
+    }
+
+    private static void fail(KeyException problem) {
+        throw problem;
+    }
+
+    /** Reads a set; {@code publicSource} names a public set, whose secret and private keys are skipped, or is null. */
+    private static List<JwtKey> read(String jwkSetJson, String publicSource, Consumer<KeyException> onUnusable) {
         // Each member is parsed on its own: jjwt's set parser, told to ignore unsupported keys, also drops invalid
         // ones (an EC point off its curve) without a word, which would hide them from strict callers and from logs.
         Map<String, Object> set;
@@ -75,6 +109,11 @@ public final class JwkSets {
                 onUnusable.accept(new KeyException(where + " is not a JSON object"));
                 continue;
             }
+            if (publicSource != null && carriesSecret(map)) {
+                LOG.warn("Skipping {} of {}: it carries secret or private key material ({}), which a public key set "
+                        + "never supplies; tokens signed with it are refused", where, publicSource, secretMembers(map));
+                continue;
+            }
             if (!isForSignatures(map.get("use"), map.get("key_ops"))) {
                 continue;
             }
@@ -88,6 +127,21 @@ public final class JwkSets {
             }
         }
         return List.copyOf(keys);
+    }
+
+    /** Whether a JWK is a shared secret or has any private member, whatever its other members say. */
+    private static boolean carriesSecret(Map<?, ?> jwk) {
+        return "oct".equals(jwk.get("kty")) || PRIVATE_MEMBERS.stream().anyMatch(jwk::containsKey);
+    }
+
+    /** The names, never the values, of what makes a JWK secret: for logs. */
+    private static String secretMembers(Map<?, ?> jwk) {
+        List<String> found = new ArrayList<>();
+        if ("oct".equals(jwk.get("kty"))) {
+            found.add("kty oct");
+        }
+        PRIVATE_MEMBERS.stream().filter(jwk::containsKey).forEach(name -> found.add("member " + name));
+        return String.join(", ", found);
     }
 
     /**
@@ -124,7 +178,8 @@ public final class JwkSets {
     }
 
     /**
-     * Reads one JWK (public, private or secret).
+     * Reads one JWK you hold yourself (public, private or secret); like {@link #parse}, not for keys from another
+     * party.
      *
      * @throws KeyException if it is not a valid, strong signing key with a kid
      */

@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>The response must have status 200 and a body of at most {@linkplain Builder#maxResponseBytes(int) the size
  * limit}; a larger body is refused as soon as the limit is passed, without reading the rest. Redirects are not
  * followed: configure the final URL. Keys in the set that Jeton cannot use (unknown types or algorithms, weak keys,
- * encryption keys) are logged by kid and skipped; the others are used.
+ * encryption keys) are logged by kid and skipped; the others are used. A published set never supplies a secret: a
+ * shared-secret ({@code oct}) key, or any key carrying private members, is skipped with a WARN log naming its kid
+ * (see {@link JwkSets#parsePublic(String)}), so tokens signed with it are refused as an unknown key.
  *
  * <p>Failures: when a refetch fails (network, timeout, status, size, a body that is not a JWK set, or a set without
  * one usable key) the provider logs a warning, without the body, and keeps serving the keys of the last successful
@@ -276,11 +278,14 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
         return new Snapshot(Map.copyOf(byKid), List.copyOf(byKid.values()), now);
     }
 
-    /** Parses with the lenient overload of {@link JwkSets}: each unusable key is logged by kid and skipped. */
+    /**
+     * Parses as a public set, leniently: each unusable key, and each secret or private one, is logged by kid and
+     * skipped.
+     */
     private List<JwtKey> parse(byte[] body) throws FetchException {
         try {
-            return JwkSets.parse(new String(body, StandardCharsets.UTF_8), problem ->
-                    LOG.warn("Skipping a key of the JWK set from {}: {}", location, problem.getMessage()));
+            return JwkSets.parsePublic(new String(body, StandardCharsets.UTF_8), "the JWK set from " + location,
+                    problem -> LOG.warn("Skipping a key of the JWK set from {}: {}", location, problem.getMessage()));
         } catch (KeyException e) {
             throw new FetchException(e.getMessage());
         }

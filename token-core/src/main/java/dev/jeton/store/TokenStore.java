@@ -16,8 +16,11 @@ import java.util.Optional;
  * <p>Nothing a store holds is a usable token: only hashes, and a grace-window successor sealed under a key derived
  * from its predecessor. A store never parses {@link RefreshFamily#claimsJson()}, and compares every text exactly (case
  * and trailing spaces count). Implementations must be thread-safe, and safe across processes when shared (a database).
- * Every method throws {@link TokenStoreException} on an infrastructure failure, after having changed nothing, unless
- * the exception says the outcome is unknown; stores retry contention (serialisation failures, deadlocks) themselves.
+ * Every method throws {@link TokenStoreException} on an infrastructure failure, after having changed nothing; stores
+ * retry contention (serialisation failures, deadlocks) themselves. A write whose answer is lost (the connection failed
+ * after the statement or commit was sent) is resolved before answering: the store looks for its effect and answers
+ * as if it had succeeded or failed; only when it cannot look does it throw a {@link TokenStoreException} whose
+ * {@link TokenStoreException#outcomeUnknown()} is true, never one that claims nothing changed.
  *
  * <p>Instants passed in come from Jeton's clock; a store never reads its own clock.
  */

@@ -14,12 +14,16 @@ class RefreshTokenCodecTest {
 
     private final RefreshTokenCodec codec = new RefreshTokenCodec("jrt", null, new SecureRandom());
 
+    private String newToken() {
+        return codec.newToken(codec.newFamilyReference(), 0);
+    }
+
     @Test
-    void tokensHaveThePrefixFortyThreeBase62CharactersAndASixCharacterChecksum() {
+    void tokensHaveThePrefixReferenceGenerationSecretAndChecksum() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 1_000; i++) {
-            String token = codec.newToken();
-            assertThat(token).matches("jrt_[0-9A-Za-z]{49}");
+            String token = newToken();
+            assertThat(token).matches("jrt_[0-9A-Za-z]{77}");
             assertThat(codec.isWellFormed(token)).isTrue();
             seen.add(token);
         }
@@ -27,8 +31,37 @@ class RefreshTokenCodecTest {
     }
 
     @Test
+    void aTokenNamesItsFamilyAndGenerationAndTheSecretIsFreshEachTime() {
+        String reference = codec.newFamilyReference();
+        String first = codec.newToken(reference, 41);
+        String second = codec.newToken(reference, 41);
+
+        RefreshTokenCodec.Parsed parsed = codec.parse(first).orElseThrow();
+        assertThat(parsed.familyReference()).isEqualTo(reference);
+        assertThat(parsed.generation()).isEqualTo(41);
+        assertThat(parsed.familyId()).isEqualTo(RefreshTokenCodec.familyId(reference)).hasSize(22)
+                .matches("[A-Za-z0-9_-]{22}");
+        assertThat(second).isNotEqualTo(first);
+        assertThat(codec.parse(second).orElseThrow()).isEqualTo(parsed);
+        assertThat(codec.parse(codec.newToken(reference, RefreshTokenCodec.MAX_GENERATION)).orElseThrow()
+                .generation()).isEqualTo(RefreshTokenCodec.MAX_GENERATION);
+        assertThatThrownBy(() -> codec.newToken(reference, RefreshTokenCodec.MAX_GENERATION + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theSessionIdDoesNotContainTheFamilyReference() {
+        String reference = codec.newFamilyReference();
+        String id = RefreshTokenCodec.familyId(reference);
+
+        assertThat(id).doesNotContain(reference.substring(0, 8));
+        assertThat(RefreshTokenCodec.familyId(codec.newFamilyReference())).isNotEqualTo(id);
+        assertThat(codec.parse("jrt_nope")).isEmpty();
+    }
+
+    @Test
     void anyChangedTruncatedOrForeignTokenIsNotWellFormed() {
-        String token = codec.newToken();
+        String token = newToken();
         for (int i = 4; i < token.length(); i++) {
             char c = token.charAt(i);
             String changed = token.substring(0, i) + (c == 'a' ? 'b' : 'a') + token.substring(i + 1);
@@ -37,14 +70,14 @@ class RefreshTokenCodecTest {
         assertThat(codec.isWellFormed(token.substring(0, token.length() - 1))).isFalse();
         assertThat(codec.isWellFormed(token + "0")).isFalse();
         assertThat(codec.isWellFormed("xyz" + token.substring(3))).isFalse();
-        assertThat(codec.isWellFormed(new RefreshTokenCodec("abc", null, new SecureRandom()).newToken())).isFalse();
+        assertThat(codec.isWellFormed(new RefreshTokenCodec("abc", null, new SecureRandom()).newToken(codec.newFamilyReference(), 0))).isFalse();
         assertThat(codec.isWellFormed(null)).isFalse();
         assertThat(codec.isWellFormed(token.replace('_', '-'))).isFalse();
     }
 
     @Test
     void theHashIsSha256OrHmacUnderThePepper() throws Exception {
-        String token = codec.newToken();
+        String token = newToken();
         String sha = Base64Url.encode(MessageDigest.getInstance("SHA-256")
                 .digest(token.getBytes(StandardCharsets.US_ASCII)));
         RefreshTokenCodec peppered = new RefreshTokenCodec("jrt", new byte[32], new SecureRandom());
@@ -56,13 +89,13 @@ class RefreshTokenCodecTest {
 
     @Test
     void aSealedSuccessorOpensOnlyWithThePresentedTokenAndItsHash() {
-        String presented = codec.newToken();
-        String successor = codec.newToken();
+        String presented = newToken();
+        String successor = newToken();
         String sealed = codec.seal(presented, codec.hash(presented), successor);
 
         assertThat(sealed).doesNotContain(successor).doesNotContain(successor.substring(4, 30));
         assertThat(codec.open(presented, codec.hash(presented), sealed)).isEqualTo(successor);
-        String other = codec.newToken();
+        String other = newToken();
         assertThatThrownBy(() -> codec.open(other, codec.hash(presented), sealed))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining(presented);
         assertThatThrownBy(() -> codec.open(presented, codec.hash(other), sealed))

@@ -6,8 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.jeton.AccessTokenValidator;
+import dev.jeton.InvalidTokenException;
+import dev.jeton.IssueRequest;
 import dev.jeton.KeyException;
+import dev.jeton.TokenService;
 import dev.jeton.internal.Base64Url;
+import dev.jeton.testing.CapturedLog;
 import dev.jeton.testing.MutableClock;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,6 +49,8 @@ class RemoteJwksKeyProviderTest {
 
     private static final Duration TTL = Duration.ofMinutes(5);
     private static final Duration INTERVAL = Duration.ofSeconds(30);
+    private static final String ISSUER = "https://issuer.test";
+    private static final String AUDIENCE = "https://api.test";
 
     private final MutableClock clock = MutableClock.atFixedStart();
     private final AtomicInteger requests = new AtomicInteger();
@@ -188,6 +200,53 @@ class RemoteJwksKeyProviderTest {
 
             assertThat(keys.verificationKeys()).extracting(JwtKey::kid).containsExactly("first");
             assertThat(keys.verificationKey("weak")).isEmpty();
+        }
+    }
+
+    @Nested
+    class PublicKeysOnly {
+
+        @Test
+        void secretAndPrivateKeysOfTheSetAreSkippedAndTokensSignedWithThemRefusedAsUnknownKey() throws Exception {
+            OctetSequenceKey shared = new OctetSequenceKeyGenerator(256).keyID("shared")
+                    .algorithm(JWSAlgorithm.HS256).generate();
+            RSAKey leaked = new RSAKeyGenerator(2048).keyID("leaked").algorithm(JWSAlgorithm.RS256).generate();
+            String json = JwkSets.toPublicJson(List.of(first)).replace("{\"keys\":[",
+                    "{\"keys\":[" + shared.toJSONString() + "," + leaked.toJSONString() + ",");
+            handler = exchange -> respond(exchange, 200, json);
+            AccessTokenValidator validator = AccessTokenValidator.builder().issuer(ISSUER).audience(AUDIENCE)
+                    .keys(builder().build()).clock(clock).build();
+            String forgedWithSecret = accessTokenSignedBy(JwtKey.hmac("shared", JwsAlgorithm.HS256,
+                    shared.toByteArray()));
+            String forgedWithPrivateKey = accessTokenSignedBy(JwtKey.ofKeyPair("leaked", JwsAlgorithm.RS256,
+                    leaked.toKeyPair()));
+
+            List<String> warnings;
+            String everything;
+            try (CapturedLog log = CapturedLog.start()) {
+                assertThat(validator.validate(accessTokenSignedBy(first)).subject()).isEqualTo("alice");
+                for (String forged : List.of(forgedWithSecret, forgedWithPrivateKey)) {
+                    assertThatThrownBy(() -> validator.validate(forged))
+                            .isInstanceOfSatisfying(InvalidTokenException.class,
+                                    e -> assertThat(e.reason()).isEqualTo(InvalidTokenException.Reason.UNKNOWN_KEY));
+                }
+                warnings = log.warnings(JwkSets.class);
+                everything = String.join("\n", log.lines());
+            }
+
+            assertThat(warnings).hasSize(2);
+            assertThat(warnings.get(0)).contains("Skipping JWK 'shared' of the JWK set from " + uri()
+                    + ": it carries secret or private key material (kty oct, member k)");
+            assertThat(warnings.get(1)).contains("Skipping JWK 'leaked' of the JWK set from " + uri()
+                    + ": it carries secret or private key material (member d, member p");
+            assertThat(everything).doesNotContain(shared.getKeyValue().toString())
+                    .doesNotContain(leaked.getPrivateExponent().toString());
+            assertThat(requests).as("one fetch; the unknown kids wait for the refresh interval").hasValue(1);
+        }
+
+        private String accessTokenSignedBy(JwtKey key) {
+            return TokenService.builder().issuer(ISSUER).audience(AUDIENCE).keys(KeyProvider.of(key)).clock(clock)
+                    .build().issue(IssueRequest.forSubject("alice").client("web").build()).accessToken();
         }
     }
 

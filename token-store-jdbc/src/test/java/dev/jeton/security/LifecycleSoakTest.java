@@ -57,7 +57,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * counts, JDBC row counts).
  *
  * <p>Each store runs for {@code -Djeton.soak.seconds} seconds (default 20) of wall-clock time: in memory, on H2, and
- * on PostgreSQL when reachable (under {@code CI=true} it must be).
+ * on PostgreSQL when reachable (with {@code JETON_REQUIRE_RESOURCES=true} it must be).
  */
 class LifecycleSoakTest {
 

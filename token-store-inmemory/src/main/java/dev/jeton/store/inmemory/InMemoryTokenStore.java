@@ -77,15 +77,16 @@ public final class InMemoryTokenStore implements TokenStore {
             throw new IllegalArgumentException("a new family starts at generation 0, without grace or revocation");
         }
         String id = first.id();
+        // Indexed only once stored: a refused duplicate must not list the existing family under its subject.
+        if (families.putIfAbsent(id, first) != null) {
+            throw new IllegalStateException("family " + id + " already exists");
+        }
         // Index changes run inside compute on the subject's key, so a purge emptying the set cannot drop this id.
         familyIdsBySubject.compute(first.family().subject(), (subject, ids) -> {
             Set<String> set = ids != null ? ids : ConcurrentHashMap.newKeySet();
             set.add(id);
             return set;
         });
-        if (families.putIfAbsent(id, first) != null) {
-            throw new IllegalStateException("family " + id + " already exists");
-        }
         if (created.incrementAndGet() % AUTO_PURGE_EVERY == 0) {
             purgeExpired(first.family().createdAt(), AUTO_PURGE_BATCH);
         }

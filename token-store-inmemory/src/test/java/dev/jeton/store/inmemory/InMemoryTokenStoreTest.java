@@ -19,6 +19,11 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         return new InMemoryTokenStore();
     }
 
+    @Override
+    protected long recordCount(TokenStore store) {
+        return ((InMemoryTokenStore) store).familyCount();
+    }
+
     @Test
     void expiredFamiliesArePurgedEvenIfTheHostNeverCallsPurge() {
         InMemoryTokenStore memory = (InMemoryTokenStore) store;
@@ -32,7 +37,6 @@ class InMemoryTokenStoreTest extends TokenStoreContract {
         }
 
         assertThat(memory.familyCount()).isEqualTo(1_100);
-        assertThat(memory.tokenCount()).isEqualTo(1_100);
     }
 
     @Test

@@ -12,7 +12,6 @@ import dev.jeton.IssueRequest;
 import dev.jeton.KeyException;
 import dev.jeton.RefreshRequest;
 import dev.jeton.RefreshRotation;
-import dev.jeton.RevocationReason;
 import dev.jeton.TokenEvent;
 import dev.jeton.TokenPair;
 import dev.jeton.TokenService;
@@ -20,8 +19,8 @@ import dev.jeton.TokenStoreException;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
-import dev.jeton.store.RefreshFamily;
-import dev.jeton.store.StoredToken;
+import dev.jeton.store.FamilyRecord;
+import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.TokenStore;
 import dev.jeton.store.tck.ForwardingTokenStore;
 import dev.jeton.testing.TestClock;
@@ -50,19 +49,13 @@ class RefreshHardeningTest {
     private final AtomicInteger storeCalls = new AtomicInteger();
     private final TokenStore store = new ForwardingTokenStore(memory) {
         @Override
-        public Optional<StoredToken> findToken(String tokenHash) {
-            storeCalls.incrementAndGet();
-            return super.findToken(tokenHash);
-        }
-
-        @Override
-        public Optional<RefreshFamily> findFamily(String familyId) {
+        public Optional<FamilyRecord> findFamily(String familyId) {
             storeCalls.incrementAndGet();
             return super.findFamily(familyId);
         }
 
         @Override
-        public List<RefreshFamily> liveFamilies(String subject, Instant now) {
+        public List<FamilyRecord> liveFamilies(String subject, Instant now) {
             storeCalls.incrementAndGet();
             return super.liveFamilies(subject, now);
         }
@@ -425,7 +418,7 @@ class RefreshHardeningTest {
             AtomicBoolean down = new AtomicBoolean();
             TokenStore flaky = new ForwardingTokenStore(memory) {
                 @Override
-                public Optional<RefreshFamily> findFamily(String familyId) {
+                public Optional<FamilyRecord> findFamily(String familyId) {
                     if (down.get()) {
                         throw new TokenStoreException("database unreachable", null);
                     }
@@ -433,11 +426,11 @@ class RefreshHardeningTest {
                 }
 
                 @Override
-                public boolean isAccessTokenRevoked(String jti, Instant now) {
+                public RevocationStatus revocationStatus(Optional<String> familyId, String jti, Instant now) {
                     if (down.get()) {
                         throw new TokenStoreException("database unreachable", null);
                     }
-                    return super.isAccessTokenRevoked(jti, now);
+                    return super.revocationStatus(familyId, jti, now);
                 }
             };
             TokenService tokens = TokenService.builder().issuer("https://issuer.test").audience("https://api.test")
@@ -455,7 +448,7 @@ class RefreshHardeningTest {
     void revokeAllNeverTouchesASubjectThatDiffersOnlyInTrailingSpaceOrCase() {
         TokenStore padding = new ForwardingTokenStore(memory) {
             @Override
-            public List<RefreshFamily> liveFamilies(String subject, Instant now) {
+            public List<FamilyRecord> liveFamilies(String subject, Instant now) {
                 // A store whose collation pads and folds case, as MariaDB's utf8mb4_bin and *_ci collations do.
                 return super.liveFamilies(subject.strip().toLowerCase(java.util.Locale.ROOT), now);
             }
@@ -468,7 +461,6 @@ class RefreshHardeningTest {
         assertThat(tokens.sessions("ALICE")).isEmpty();
         assertThat(tokens.revokeAll("alice ")).isZero();
         assertThat(tokens.sessions("alice")).singleElement()
-                .satisfies(s -> assertThat(memory.findFamily(s.id()).orElseThrow().revocationReason())
-                        .isEqualTo(Optional.<RevocationReason>empty()));
+                .satisfies(s -> assertThat(memory.findFamily(s.id()).orElseThrow().revocation()).isEmpty());
     }
 }

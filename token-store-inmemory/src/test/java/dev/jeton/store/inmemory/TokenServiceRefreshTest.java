@@ -17,6 +17,7 @@ import dev.jeton.VerifiedAccessToken;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
+import dev.jeton.store.FamilyRecord;
 import dev.jeton.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -180,6 +181,34 @@ class TokenServiceRefreshTest {
     class Revocation {
 
         @Test
+        void revocationAwareValidationAsksTheStoreOnceForSessionAndJtiTogether() {
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            dev.jeton.store.TokenStore counting = new dev.jeton.store.tck.ForwardingTokenStore(store) {
+                @Override
+                public java.util.Optional<FamilyRecord> findFamily(String familyId) {
+                    calls.incrementAndGet();
+                    return super.findFamily(familyId);
+                }
+
+                @Override
+                public dev.jeton.store.RevocationStatus revocationStatus(java.util.Optional<String> familyId,
+                                                                         String jti, java.time.Instant now) {
+                    calls.incrementAndGet();
+                    return super.revocationStatus(familyId, jti, now);
+                }
+            };
+            TokenService tokens = TokenService.builder().issuer("https://issuer.test").audience("https://api.test")
+                    .keys(KeyProvider.of(KEY)).store(counting).clock(clock)
+                    .revocationAwareValidation(Duration.ZERO).build();
+            TokenPair login = tokens.issue(login());
+            calls.set(0);
+
+            tokens.validate(login.accessToken());
+
+            assertThat(calls).hasValue(1);
+        }
+
+        @Test
         void aTokenOfAnotherClientIsLeftAloneSilently() {
             TokenService tokens = service(b -> b.revocationAwareValidation(Duration.ZERO));
             TokenPair login = tokens.issue(login());
@@ -233,17 +262,23 @@ class TokenServiceRefreshTest {
     @DisplayName("At rest")
     class AtRest {
 
+        private FamilyRecord record(TokenPair pair) {
+            return store.findFamily(pair.sessionId().orElseThrow()).orElseThrow();
+        }
+
         @Test
-        void onlyTheHashIsStoredAndWithoutGraceNoSealedSuccessor() throws Exception {
+        void onlyTheHashOfTheCurrentTokenIsStoredAndWithoutGraceNoSealedSuccessor() throws Exception {
             TokenService tokens = service(b -> { });
             TokenPair login = tokens.issue(login());
-            String refresh = login.refreshToken().orElseThrow();
-            tokens.refresh(refreshOf(login));
+            TokenPair next = tokens.refresh(refreshOf(login));
 
-            var stored = store.findToken(sha256(refresh)).orElseThrow();
+            FamilyRecord stored = record(login);
 
-            assertThat(stored.token().sealedSuccessor()).isEmpty();
-            assertThat(stored.token().graceUntil()).isEmpty();
+            assertThat(stored.currentHash()).isEqualTo(sha256(next.refreshToken().orElseThrow()));
+            assertThat(stored.generation()).isEqualTo(1);
+            assertThat(stored.grace()).isEmpty();
+            assertThat(stored.toString()).doesNotContain(next.refreshToken().orElseThrow())
+                    .doesNotContain(stored.currentHash());
         }
 
         @Test
@@ -251,29 +286,29 @@ class TokenServiceRefreshTest {
             TokenService tokens = service(b -> b.refreshTokenPepper(new byte[32]));
             TokenPair login = tokens.issue(login());
 
-            assertThat(store.findToken(sha256(login.refreshToken().orElseThrow()))).isEmpty();
+            assertThat(record(login).currentHash()).isNotEqualTo(sha256(login.refreshToken().orElseThrow()));
             assertThat(tokens.refresh(refreshOf(login)).refreshToken()).isPresent();
         }
 
         @Test
-        void theGraceSealIsDroppedByPurgeOnceTheWindowHasPassed() throws Exception {
+        void theGraceSealIsDroppedByPurgeOnceTheWindowHasPassed() {
             TokenService tokens = service(b -> b.reuseGrace(Duration.ofSeconds(10)));
             TokenPair login = tokens.issue(login());
-            tokens.refresh(refreshOf(login));
-            String hash = sha256(login.refreshToken().orElseThrow());
-            assertThat(store.findToken(hash).orElseThrow().token().sealedSuccessor()).isPresent();
+            TokenPair next = tokens.refresh(refreshOf(login));
+            assertThat(record(login).grace()).hasValueSatisfying(g -> assertThat(g.sealedSuccessor())
+                    .doesNotContain(next.refreshToken().orElseThrow().substring(4, 30)));
 
             clock.advance(Duration.ofSeconds(10));
             tokens.purgeExpired();
 
-            assertThat(store.findToken(hash).orElseThrow().token().sealedSuccessor()).isEmpty();
+            assertThat(record(login).grace()).isEmpty();
         }
 
         @Test
         void aCustomPrefixIsUsed() {
             TokenPair login = service(b -> b.refreshTokenPrefix("acme")).issue(login());
 
-            assertThat(login.refreshToken()).get().asString().matches("acme_[0-9A-Za-z]{49}");
+            assertThat(login.refreshToken()).get().asString().matches("acme_[0-9A-Za-z]{77}");
         }
 
         private String sha256(String token) throws Exception {

@@ -770,7 +770,8 @@ public final class JdbcTokenStore implements TokenStore {
     private static TokenStoreException unknown(String what, SQLException lost, Exception check) {
         LOG.warn("{}: the connection was lost (SQLState {}) after the change was sent; the outcome is unknown", what,
                 lost.getSQLState());
-        TokenStoreException e = new TokenStoreException(what + " lost its connection (SQLState " + lost.getSQLState()
+        TokenStoreException e = TokenStoreException.withUnknownOutcome(what + " lost its connection (SQLState "
+                + lost.getSQLState()
                 + ") after the change was sent, and "
                 + (check == null ? "the row does not tell whether it applied" : "checking on a fresh connection failed")
                 + ": the outcome is unknown", lost);

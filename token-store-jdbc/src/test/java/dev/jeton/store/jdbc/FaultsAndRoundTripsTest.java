@@ -147,7 +147,7 @@ class FaultsAndRoundTripsTest {
             }
         };
         assertThatThrownBy(() -> tokens.refresh(refreshOf(pair)))
-                .isInstanceOf(TokenStoreException.class)
+                .isInstanceOfSatisfying(TokenStoreException.class, e -> assertThat(e.outcomeUnknown()).isTrue())
                 .hasMessageContaining("the outcome is unknown")
                 .hasMessageNotContaining(pair.refreshToken().orElseThrow());
         assertThat(events).noneMatch(TokenEvent.ReuseDetected.class::isInstance);

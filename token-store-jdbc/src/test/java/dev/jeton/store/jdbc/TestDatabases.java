@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The databases the JDBC store is tested on. H2 always runs; PostgreSQL and MariaDB are the local servers. When one
- * is unreachable, its tests are skipped with a message, except under {@code CI=true}, where they fail loudly.
+ * is unreachable, its tests are skipped with a message, except when {@code JETON_REQUIRE_RESOURCES=true} (as {@code .ci/run} sets it),
+ * where they fail loudly.
  */
 public final class TestDatabases {
 
@@ -49,7 +50,7 @@ public final class TestDatabases {
         return value == null || value.isEmpty() ? fallback : value;
     }
 
-    /** A pooled data source for the database, or the test is skipped (or, under CI=true, fails) if unreachable. */
+    /** A pooled data source for the database, or the test is skipped (or, when resources are required, fails) if unreachable. */
     public static DataSource pool(Kind kind) {
         return pool(kind, true);
     }
@@ -81,10 +82,10 @@ public final class TestDatabases {
             c.isValid(3);
         } catch (SQLException e) {
             String message = kind + " is not reachable at " + kind.url + " (" + e.getSQLState() + "): ";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(message + "CI=true requires it; start it (see .ci/run)", e);
+            if ("true".equals(System.getenv("JETON_REQUIRE_RESOURCES"))) {
+                throw new AssertionError(message + "JETON_REQUIRE_RESOURCES=true requires it; start it (see .ci/run)", e);
             }
-            Assumptions.abort(message + "skipping its tests; set CI=true to make this a failure");
+            Assumptions.abort(message + "skipping its tests; set JETON_REQUIRE_RESOURCES=true to make this a failure");
         }
     }
 

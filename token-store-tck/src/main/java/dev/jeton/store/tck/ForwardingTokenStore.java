@@ -1,10 +1,10 @@
 package dev.jeton.store.tck;
 
 import dev.jeton.RevocationReason;
-import dev.jeton.store.RefreshFamily;
-import dev.jeton.store.RefreshTokenRecord;
-import dev.jeton.store.RotationResult;
-import dev.jeton.store.StoredToken;
+import dev.jeton.store.FamilyRecord;
+import dev.jeton.store.RevocationStatus;
+import dev.jeton.store.Rotation;
+import dev.jeton.store.StepResult;
 import dev.jeton.store.TokenStore;
 import java.time.Instant;
 import java.util.List;
@@ -13,13 +13,18 @@ import java.util.Optional;
 
 /**
  * A {@link TokenStore} that forwards every call to another, for tests that decorate a store: inject a failure, count
- * calls, or break an atomicity guarantee on purpose. Override what the test needs.
+ * calls, or break a guarantee on purpose to show that a test catches it. Override what the test needs. As thread-safe
+ * as the store it forwards to.
  */
 public abstract class ForwardingTokenStore implements TokenStore {
 
     private final TokenStore delegate;
 
-    /** Forwards to {@code delegate}. */
+    /**
+     * Forwards to {@code delegate}.
+     *
+     * @throws NullPointerException if {@code delegate} is null
+     */
     protected ForwardingTokenStore(TokenStore delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
     }
@@ -30,29 +35,29 @@ public abstract class ForwardingTokenStore implements TokenStore {
     }
 
     @Override
-    public void createFamily(RefreshFamily family, RefreshTokenRecord firstToken) {
-        delegate.createFamily(family, firstToken);
+    public void createFamily(FamilyRecord first) {
+        delegate.createFamily(first);
     }
 
     @Override
-    public Optional<StoredToken> findToken(String tokenHash) {
-        return delegate.findToken(tokenHash);
+    public Optional<FamilyRecord> findFamily(String familyId) {
+        return delegate.findFamily(familyId);
     }
 
     @Override
-    public RotationResult rotate(String presentedHash, RefreshTokenRecord successor, Optional<String> sealedSuccessor,
-                                 Optional<Instant> graceUntil, Instant now) {
-        return delegate.rotate(presentedHash, successor, sealedSuccessor, graceUntil, now);
+    public StepResult rotate(Rotation rotation) {
+        return delegate.rotate(rotation);
     }
 
     @Override
-    public Optional<RefreshTokenRecord> claimGrace(String familyId, String presentedHash, int maxUses, Instant now) {
-        return delegate.claimGrace(familyId, presentedHash, maxUses, now);
+    public StepResult claimGrace(String familyId, String previousHash, int maxUses, Instant now) {
+        return delegate.claimGrace(familyId, previousHash, maxUses, now);
     }
 
     @Override
-    public RotationResult slide(String familyId, String presentedHash, Instant newIdleExpiresAt, Instant now) {
-        return delegate.slide(familyId, presentedHash, newIdleExpiresAt, now);
+    public StepResult slide(String familyId, long generation, String currentHash, Instant newIdleExpiresAt,
+                            Instant now) {
+        return delegate.slide(familyId, generation, currentHash, newIdleExpiresAt, now);
     }
 
     @Override
@@ -61,12 +66,7 @@ public abstract class ForwardingTokenStore implements TokenStore {
     }
 
     @Override
-    public Optional<RefreshFamily> findFamily(String familyId) {
-        return delegate.findFamily(familyId);
-    }
-
-    @Override
-    public List<RefreshFamily> liveFamilies(String subject, Instant now) {
+    public List<FamilyRecord> liveFamilies(String subject, Instant now) {
         return delegate.liveFamilies(subject, now);
     }
 
@@ -76,8 +76,8 @@ public abstract class ForwardingTokenStore implements TokenStore {
     }
 
     @Override
-    public boolean isAccessTokenRevoked(String jti, Instant now) {
-        return delegate.isAccessTokenRevoked(jti, now);
+    public RevocationStatus revocationStatus(Optional<String> familyId, String jti, Instant now) {
+        return delegate.revocationStatus(familyId, jti, now);
     }
 
     @Override
