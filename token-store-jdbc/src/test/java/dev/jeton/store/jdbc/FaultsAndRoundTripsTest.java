@@ -122,7 +122,7 @@ class FaultsAndRoundTripsTest {
             }
         };
         assertThatThrownBy(() -> tokens.refresh(refreshOf(pair)))
-                .isInstanceOf(TokenStoreException.class)
+                .isInstanceOfSatisfying(TokenStoreException.class, e -> assertThat(e.outcomeUnknown()).isFalse())
                 .hasMessageContaining("nothing changed")
                 .hasMessageNotContaining(pair.refreshToken().orElseThrow());
 
