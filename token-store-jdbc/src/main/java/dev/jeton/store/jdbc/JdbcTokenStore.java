@@ -224,8 +224,9 @@ public final class JdbcTokenStore implements TokenStore {
             }
             return null;
         }, failed -> {
-            throw new TokenStoreException("creating the schema failed (SQLState " + failed.getSQLState()
-                    + ") after some of its statements ran; running the script again is safe", failed);
+            throw TokenStoreException.withUnknownOutcome("creating the schema failed (SQLState "
+                    + failed.getSQLState() + ") after some of its statements ran; running the script again is safe",
+                    failed);
         });
     }
 
@@ -679,8 +680,9 @@ public final class JdbcTokenStore implements TokenStore {
                     return n;
                 }
             }, lost -> {
-                throw new TokenStoreException(what + " lost its connection (SQLState " + lost.getSQLState()
-                        + ") after a batch was sent: some rows may be gone; purging again is safe", lost);
+                throw TokenStoreException.withUnknownOutcome(what + " lost its connection (SQLState "
+                        + lost.getSQLState() + ") after a batch was sent: some rows may be gone; purging again is safe",
+                        lost);
             });
         }
         return changed;

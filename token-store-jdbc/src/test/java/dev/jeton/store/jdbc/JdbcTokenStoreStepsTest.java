@@ -58,6 +58,14 @@ class JdbcTokenStoreStepsTest {
         store = JdbcTokenStore.builder(pool).tablePrefix(prefix).createSchemaIfMissing(true).build();
     }
 
+    /** Opens the store with one family, alice's, at generation 0. */
+    private FamilyRecord openWithAlice(TestDatabases.Kind kind, boolean autoCommit) {
+        open(kind, autoCommit);
+        FamilyRecord alice = first("FamilyAliceAAAAAAAAAAA", "alice");
+        store.createFamily(alice);
+        return alice;
+    }
+
     @AfterEach
     void drop() throws SQLException {
         if (prefix != null) {
@@ -107,9 +115,7 @@ class JdbcTokenStoreStepsTest {
     @MethodSource("databases")
     @DisplayName("creating a family twice, or from anything but a first record, is refused and changes nothing")
     void creatingAFamilyTwiceOrFromALaterRecordIsRefused(TestDatabases.Kind kind, boolean autoCommit) {
-        open(kind, autoCommit);
-        FamilyRecord alice = first("FamilyAliceAAAAAAAAAAA", "alice");
-        store.createFamily(alice);
+        FamilyRecord alice = openWithAlice(kind, autoCommit);
 
         assertThatThrownBy(() -> store.createFamily(first(alice.id(), "mallory")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining(alice.id());
@@ -125,9 +131,7 @@ class JdbcTokenStoreStepsTest {
     @MethodSource("databases")
     @DisplayName("the current token rotates once; the same rotation is then refused with the record as it stands")
     void theCurrentTokenRotatesOnce(TestDatabases.Kind kind, boolean autoCommit) {
-        open(kind, autoCommit);
-        FamilyRecord alice = first("FamilyAliceAAAAAAAAAAA", "alice");
-        store.createFamily(alice);
+        FamilyRecord alice = openWithAlice(kind, autoCommit);
         Instant now = T0.plus(Duration.ofMinutes(10));
         Rotation rotation = rotation(alice, now, Optional.empty());
 
@@ -146,9 +150,7 @@ class JdbcTokenStoreStepsTest {
     @MethodSource("databases")
     @DisplayName("a rotation is refused, changing nothing, for anything but the current token of a usable family")
     void aRotationIsRefusedForAnythingButTheCurrentUsableToken(TestDatabases.Kind kind, boolean autoCommit) {
-        open(kind, autoCommit);
-        FamilyRecord alice = first("FamilyAliceAAAAAAAAAAA", "alice");
-        store.createFamily(alice);
+        FamilyRecord alice = openWithAlice(kind, autoCommit);
         Rotation valid = rotation(alice, T0, Optional.empty());
 
         List<Rotation> refused = List.of(
@@ -174,9 +176,7 @@ class JdbcTokenStoreStepsTest {
     @MethodSource("databases")
     @DisplayName("a grace window hands out its successor up to its uses, for its previous token, until it closes")
     void aGraceWindowIsClaimedUpToItsUsesUntilItCloses(TestDatabases.Kind kind, boolean autoCommit) {
-        open(kind, autoCommit);
-        FamilyRecord alice = first("FamilyAliceAAAAAAAAAAA", "alice");
-        store.createFamily(alice);
+        FamilyRecord alice = openWithAlice(kind, autoCommit);
         Instant until = T0.plusSeconds(30);
         Rotation rotation = rotation(alice, T0, Optional.of(until));
         FamilyRecord rotated = store.rotate(rotation).record().orElseThrow();
@@ -202,9 +202,7 @@ class JdbcTokenStoreStepsTest {
     @MethodSource("databases")
     @DisplayName("a slide moves only the idle expiry of the current token")
     void aSlideMovesOnlyTheIdleExpiry(TestDatabases.Kind kind, boolean autoCommit) {
-        open(kind, autoCommit);
-        FamilyRecord alice = first("FamilyAliceAAAAAAAAAAA", "alice");
-        store.createFamily(alice);
+        FamilyRecord alice = openWithAlice(kind, autoCommit);
         Instant later = IDLE.plus(Duration.ofHours(2));
 
         StepResult slid = store.slide(alice.id(), 0, alice.currentHash(), later, T0.plusSeconds(5));
@@ -223,9 +221,7 @@ class JdbcTokenStoreStepsTest {
     @MethodSource("databases")
     @DisplayName("a revocation keeps the first one, drops the grace window and answers whether this call revoked")
     void aRevocationKeepsTheFirstAndDropsTheGraceWindow(TestDatabases.Kind kind, boolean autoCommit) {
-        open(kind, autoCommit);
-        FamilyRecord alice = first("FamilyAliceAAAAAAAAAAA", "alice");
-        store.createFamily(alice);
+        FamilyRecord alice = openWithAlice(kind, autoCommit);
         Rotation rotation = rotation(alice, T0, Optional.of(T0.plusSeconds(30)));
         FamilyRecord rotated = store.rotate(rotation).record().orElseThrow();
 

@@ -10,17 +10,13 @@ import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.testing.TestClock;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.DisplayName;
@@ -81,8 +77,9 @@ class WireRoundTripsTest {
 
     /** A data source handing out the one connection again and again; closing it does not close it. */
     private static DataSource pooled(Connection connection) {
-        Connection handle = (Connection) Proxy.newProxyInstance(WireRoundTripsTest.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+        ClassLoader loader = WireRoundTripsTest.class.getClassLoader();
+        Connection handle = (Connection) Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
                     if (method.getName().equals("close")) {
                         return null;
                     }
@@ -92,49 +89,11 @@ class WireRoundTripsTest {
                         throw e.getCause();
                     }
                 });
-        return new DataSource() {
-            @Override
-            public Connection getConnection() {
+        return (DataSource) Proxy.newProxyInstance(loader, new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+            if (method.getName().equals("getConnection")) {
                 return handle;
             }
-
-            @Override
-            public Connection getConnection(String username, String password) {
-                return handle;
-            }
-
-            @Override
-            public PrintWriter getLogWriter() {
-                return null;
-            }
-
-            @Override
-            public void setLogWriter(PrintWriter out) {
-            }
-
-            @Override
-            public void setLoginTimeout(int seconds) {
-            }
-
-            @Override
-            public int getLoginTimeout() {
-                return 0;
-            }
-
-            @Override
-            public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-                throw new SQLFeatureNotSupportedException();
-            }
-
-            @Override
-            public <T> T unwrap(Class<T> iface) throws SQLException {
-                throw new SQLException("not a wrapper");
-            }
-
-            @Override
-            public boolean isWrapperFor(Class<?> iface) {
-                return false;
-            }
-        };
+            throw new UnsupportedOperationException(method.getName());
+        });
     }
 }
