@@ -37,8 +37,22 @@ final class RefreshFlow {
     /** What a presented token is, judged from its family's record. */
     private enum Standing { CURRENT, IN_GRACE }
 
-    /** A family's identity with its login (claims, ID-token facts, audiences) parsed once. */
-    record Known(RefreshFamily family, LoginRecord login) {
+    /**
+     * A family's identity with its login (claims, ID-token facts, audiences) parsed once, and the request a refresh
+     * that narrows nothing mints with, checked once: the claims were checked at login and never change.
+     */
+    record Known(RefreshFamily family, LoginRecord login, IssueRequest granted) {
+
+        Known(RefreshFamily family, LoginRecord login) {
+            this(family, login, login.refreshRequest(family.subject(), family.clientId(), family.scopes(),
+                    login.audiences()));
+        }
+
+        /** The request to mint with for these scopes and audiences: the prepared one unless the refresh narrows. */
+        IssueRequest requestFor(Set<String> scopes, Set<String> audiences) {
+            return scopes.equals(granted.scopes()) && audiences.equals(granted.audiences()) ? granted
+                    : login.refreshRequest(family.subject(), family.clientId(), scopes, audiences);
+        }
     }
 
     private final TokenService service;
@@ -125,8 +139,8 @@ final class RefreshFlow {
             }
             throw refused;
         }
-        TokenService.Minted minted = service.mint(family.login().refreshRequest(family.family().subject(),
-                family.family().clientId(), scopes, audiences), family.family().id(), now, true);
+        TokenService.Minted minted = service.mint(family.requestFor(scopes, audiences), family.family().id(), now,
+                true);
         if (standing == Standing.IN_GRACE) {
             return graceReplay(read, presented, minted, now);
         }

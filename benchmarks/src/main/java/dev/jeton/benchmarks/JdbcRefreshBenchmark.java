@@ -17,6 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class JdbcRefreshBenchmark {
 
     private static final int REFRESHES_PER_LOGIN = 50;
+    /** The clock the baselines read, the one the services under test use (their default). */
+    private static final Clock CLOCK = Clock.systemUTC();
     private static final Duration IDLE_TTL = Duration.ofDays(14);
     private static final Duration MAX_TTL = Duration.ofDays(90);
     private static final String CLIENT = "web";
@@ -211,7 +214,7 @@ public class JdbcRefreshBenchmark {
             chain.used = 0;
         }
         String successor = chain.hashes.next();
-        long now = System.currentTimeMillis();
+        long now = CLOCK.millis();
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(rotate)) {
             ps.setString(1, successor);
             ps.setLong(2, Math.min(now + IDLE_TTL.toMillis(), chain.expiresAt));
@@ -237,7 +240,7 @@ public class JdbcRefreshBenchmark {
     private void rawLogin(RawChain chain) throws SQLException {
         String familyId = chain.familyIds.next();
         String first = chain.hashes.next();
-        long now = System.currentTimeMillis();
+        long now = CLOCK.millis();
         long expires = now + MAX_TTL.toMillis();
         try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(insertFamily)) {
             ps.setString(1, familyId);

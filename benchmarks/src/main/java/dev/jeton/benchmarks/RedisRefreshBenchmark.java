@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class RedisRefreshBenchmark {
 
+    /** The clock the baselines read, the one the services under test use (their default). */
+    private static final Clock CLOCK = Clock.systemUTC();
     private static final int REFRESHES_PER_LOGIN = 50;
     private static final JwtKey KEY = JwtKey.generate("bench", JwsAlgorithm.HS256);
 
@@ -183,7 +186,7 @@ public class RedisRefreshBenchmark {
 
         void next(RedisRefreshBenchmark bench) {
             RedisCommands<String, String> redis = bench.connection.sync();
-            long now = System.currentTimeMillis();
+            long now = CLOCK.millis();
             if (refreshes++ == REFRESHES_PER_LOGIN) {
                 if (familyBase == null) {
                     String tag = "{raw" + bench.threadIds.incrementAndGet() + "}";

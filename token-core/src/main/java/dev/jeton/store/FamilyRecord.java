@@ -36,6 +36,20 @@ public record FamilyRecord(RefreshFamily family, long generation, String current
         return new FamilyRecord(family, 0, firstHash, idleExpiresAt, Optional.empty(), Optional.empty());
     }
 
+    /**
+     * Checks that this record can start a family, as {@link TokenStore#createFamily} takes it: generation 0, without a
+     * grace window or a revocation.
+     *
+     * @return this record
+     * @throws IllegalArgumentException if it cannot
+     */
+    public FamilyRecord requireNew() {
+        if (generation != 0 || grace.isPresent() || revocation.isPresent()) {
+            throw new IllegalArgumentException("a new family starts at generation 0, without grace or revocation");
+        }
+        return this;
+    }
+
     /** The family's id. */
     public String id() {
         return family.id();

@@ -72,10 +72,7 @@ public final class InMemoryTokenStore implements TokenStore {
 
     @Override
     public void createFamily(FamilyRecord first) {
-        Objects.requireNonNull(first, "first");
-        if (first.generation() != 0 || first.grace().isPresent() || first.revocation().isPresent()) {
-            throw new IllegalArgumentException("a new family starts at generation 0, without grace or revocation");
-        }
+        Objects.requireNonNull(first, "first").requireNew();
         String id = first.id();
         // Indexed only once stored: a refused duplicate must not list the existing family under its subject.
         if (families.putIfAbsent(id, first) != null) {

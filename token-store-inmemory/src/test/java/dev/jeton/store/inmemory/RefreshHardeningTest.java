@@ -178,11 +178,18 @@ class RefreshHardeningTest {
         @Test
         void slideWhoseKeyProviderIsUnavailableLeavesTheTokenUsableInReuseMode() {
             TokenService tokens = service(b -> b.rotation(RefreshRotation.REUSE));
-            String token = tokens.issue(login()).refreshToken().orElseThrow();
+            TokenPair login = tokens.issue(login());
+            String token = login.refreshToken().orElseThrow();
+            Instant idleBefore = memory.findFamily(login.sessionId().orElseThrow()).orElseThrow().idleExpiresAt();
+            clock.advance(Duration.ofHours(1));
 
             keysFail.set(true);
             assertThatThrownBy(() -> tokens.refresh(refreshOf(token))).isInstanceOf(KeyException.class);
             keysFail.set(false);
+
+            // Nothing was written: the idle expiry did not slide.
+            assertThat(memory.findFamily(login.sessionId().orElseThrow()).orElseThrow().idleExpiresAt())
+                    .isEqualTo(idleBefore);
 
             assertThat(tokens.refresh(refreshOf(token)).refreshToken()).contains(token);
         }

@@ -240,10 +240,7 @@ public final class JdbcTokenStore implements TokenStore {
      */
     @Override
     public void createFamily(FamilyRecord first) {
-        Objects.requireNonNull(first, "first");
-        if (first.generation() != 0 || first.grace().isPresent() || first.revocation().isPresent()) {
-            throw new IllegalArgumentException("a new family starts at generation 0, without grace or revocation");
-        }
+        Objects.requireNonNull(first, "first").requireNew();
         RefreshFamily family = first.family();
         String what = "creating family " + family.id();
         run(what, (c, attempt) -> {
