@@ -82,6 +82,8 @@ public final class AccessTokenValidator {
     private final JwsReader reader;
     private final VerifiedTokenCache cache;
     private final TokenEventListener listener;
+    /** Whether a listener was set: only then is a {@link TokenEvent.Validated} made for each valid token. */
+    private final boolean reportsValidated;
     private final RevocationCache revocations;
     private final IntrospectionClient introspection;
 
@@ -96,6 +98,7 @@ public final class AccessTokenValidator {
         this.reader = b.reader(JwsReader.Kind.ACCESS_TOKEN);
         this.cache = b.cacheSize > 0 ? new VerifiedTokenCache(b.cacheSize) : null;
         this.listener = b.listener != null ? b.listener : TokenEventListener.none();
+        this.reportsValidated = b.listener != null;
         this.revocations = b.revocationStore != null
                 ? new RevocationCache(b.revocationStore, b.revocationCacheTtl.toMillis()) : null;
         this.introspection = b.introspection;
@@ -128,7 +131,12 @@ public final class AccessTokenValidator {
      */
     VerifiedAccessToken validate(String token, boolean report, boolean anyAudience) {
         try {
-            return doValidate(token, anyAudience);
+            VerifiedAccessToken verified = doValidate(token, anyAudience);
+            if (report && reportsValidated) {
+                Events.publish(listener, new TokenEvent.Validated(clock.instant(), verified.jti(),
+                        verified.clientId()));
+            }
+            return verified;
         } catch (InvalidTokenException e) {
             if (report) {
                 LOG.debug("access token refused: {}", e.getMessage());
@@ -380,7 +388,10 @@ public final class AccessTokenValidator {
             return this;
         }
 
-        /** Receives a {@link TokenEvent.ValidationFailed} per refused token. */
+        /**
+         * Receives a {@link TokenEvent.ValidationFailed} per refused token and a {@link TokenEvent.Validated} per
+         * valid one.
+         */
         public Builder eventListener(TokenEventListener listener) {
             requireNotSet("eventListener", this.listener);
             this.listener = Objects.requireNonNull(listener, "eventListener");

@@ -9,7 +9,8 @@ import java.util.Optional;
  * id only; they never carry a token, a key or a secret.
  */
 public sealed interface TokenEvent permits TokenEvent.Issued, TokenEvent.Refreshed, TokenEvent.ReuseDetected,
-        TokenEvent.Revoked, TokenEvent.AccessTokenRevoked, TokenEvent.ValidationFailed {
+        TokenEvent.Revoked, TokenEvent.AccessTokenRevoked, TokenEvent.ValidationFailed, TokenEvent.Validated,
+        TokenEvent.RefreshFailed, TokenEvent.JwksFetched {
 
     /** When it happened, by the service's clock. */
     Instant at();
@@ -109,6 +110,59 @@ public sealed interface TokenEvent permits TokenEvent.Issued, TokenEvent.Refresh
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(jti, "jti");
             Objects.requireNonNull(expiresAt, "expiresAt");
+        }
+    }
+
+    /**
+     * An access token passed validation. Sent only when a listener is set, so validation without one pays nothing.
+     *
+     * @param at when
+     * @param jti the access token's id
+     * @param clientId its {@code client_id}
+     */
+    record Validated(Instant at, String jti, String clientId) implements TokenEvent {
+        public Validated {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(jti, "jti");
+            Objects.requireNonNull(clientId, "clientId");
+        }
+    }
+
+    /**
+     * A refresh failed; the presented token was not consumed unless {@code reason} is {@code REUSED} (its family is
+     * now revoked, and a {@link ReuseDetected} came first) or the store could not tell.
+     *
+     * @param at when
+     * @param error the OAuth error answered, e.g. {@code invalid_grant}, {@code invalid_scope}, {@code server_error}
+     * @param reason for {@code invalid_grant}, why
+     */
+    record RefreshFailed(Instant at, String error, Optional<InvalidGrantException.Reason> reason)
+            implements TokenEvent {
+        public RefreshFailed {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(error, "error");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /**
+     * A {@link dev.jeton.key.RemoteJwksKeyProvider} fetched its JWK set, or tried to.
+     *
+     * @param at when the fetch started, by the provider's clock
+     * @param location the JWKS URL as logged (scheme, host, port and path)
+     * @param succeeded whether usable keys came back; if not, the keys of the last good fetch stay in use
+     * @param keys how many usable keys came back (0 when it failed)
+     * @param elapsed how long the fetch took, measured on the JVM's monotonic clock
+     */
+    record JwksFetched(Instant at, String location, boolean succeeded, int keys, java.time.Duration elapsed)
+            implements TokenEvent {
+        public JwksFetched {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(location, "location");
+            Objects.requireNonNull(elapsed, "elapsed");
+            if (keys < 0 || (!succeeded && keys != 0)) {
+                throw new IllegalArgumentException("keys must be 0 for a failed fetch and not negative, got " + keys);
+            }
         }
     }
 }

@@ -208,7 +208,14 @@ public final class TokenService {
     public TokenPair refresh(RefreshRequest request) {
         Objects.requireNonNull(request, "request");
         requireStore("refresh");
-        return flow.refresh(request);
+        try {
+            return flow.refresh(request);
+        } catch (TokenException e) {
+            // For metrics by outcome: the flow's own events cover success and reuse, not the other refusals.
+            Events.publish(listener, new TokenEvent.RefreshFailed(clock.instant(), e.oauthError(),
+                    e instanceof InvalidGrantException grant ? Optional.of(grant.reason()) : Optional.empty()));
+            throw e;
+        }
     }
 
     /**

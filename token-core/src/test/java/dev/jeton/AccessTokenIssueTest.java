@@ -348,15 +348,16 @@ class AccessTokenIssueTest {
         }
 
         @Test
-        void successfulValidationPublishesNothing() {
+        void successfulValidationPublishesOneValidatedEventWithoutTheToken() {
             List<TokenEvent> events = new CopyOnWriteArrayList<>();
             TokenService service = service(b -> b.eventListener(events::add));
-            String token = service.issue(request()).accessToken();
+            TokenPair pair = service.issue(request());
             events.clear();
 
-            service.validate(token);
+            service.validate(pair.accessToken());
 
-            assertThat(events).isEmpty();
+            assertThat(events).containsExactly(new TokenEvent.Validated(START, pair.accessTokenId(), "web"));
+            assertThat(events.get(0).toString()).doesNotContain(pair.accessToken());
         }
 
         @Test

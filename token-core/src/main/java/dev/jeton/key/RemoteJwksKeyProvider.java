@@ -1,6 +1,9 @@
 package dev.jeton.key;
 
 import dev.jeton.KeyException;
+import dev.jeton.TokenEvent;
+import dev.jeton.TokenEventListener;
+import dev.jeton.internal.Events;
 import dev.jeton.internal.BoundedHttp;
 import dev.jeton.internal.Options;
 import java.net.URI;
@@ -83,6 +86,8 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
     private final Duration requestTimeout;
     private final int maxResponseBytes;
     private final HttpClient client;
+    /** Null when none was set: then a fetch is not timed. */
+    private final TokenEventListener listener;
     private final ReentrantLock fetchLock = new ReentrantLock();
 
     private volatile Snapshot snapshot;
@@ -105,6 +110,7 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
                 .connectTimeout(b.connectTimeout != null ? b.connectTimeout : DEFAULT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        this.listener = b.listener;
     }
 
     /**
@@ -199,12 +205,15 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
         Instant now = clock.instant();
         if (lastAttempt == null || !now.isBefore(lastAttempt.plus(minRefreshInterval))) {
             lastAttempt = now;
+            long started = listener == null ? 0 : System.nanoTime();
             try {
                 Snapshot fresh = fetch(now);
                 snapshot = fresh;
                 lastFailure = null;
                 LOG.debug("Fetched {} keys from {}", fresh.keys.size(), location);
+                report(now, true, fresh.keys.size(), started);
             } catch (FetchException e) {
+                report(now, false, 0, started);
                 lastFailure = e.getMessage();
                 Snapshot old = snapshot;
                 if (old != null) {
@@ -221,6 +230,13 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
                     + lastAttempt.plus(minRefreshInterval));
         }
         return s;
+    }
+
+    private void report(Instant at, boolean succeeded, int keys, long startedNanos) {
+        if (listener != null) {
+            Events.publish(listener, new TokenEvent.JwksFetched(at, location, succeeded, keys,
+                    Duration.ofNanos(System.nanoTime() - startedNanos)));
+        }
     }
 
     private Snapshot fetch(Instant now) throws FetchException {
@@ -329,6 +345,7 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
         private Duration requestTimeout;
         private Integer maxResponseBytes;
         private HttpClient httpClient;
+        private TokenEventListener listener;
 
         private Builder(URI uri) {
             this.uri = uri;
@@ -454,6 +471,18 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
             Objects.requireNonNull(httpClient, "httpClient");
             Options.requireNotSet("httpClient", this.httpClient);
             this.httpClient = httpClient;
+            return this;
+        }
+
+        /**
+         * Receives a {@link TokenEvent.JwksFetched} after each fetch, successful or not, for metrics. None by default.
+         *
+         * @throws IllegalStateException if already set
+         */
+        public Builder eventListener(TokenEventListener listener) {
+            Objects.requireNonNull(listener, "eventListener");
+            Options.requireNotSet("eventListener", this.listener);
+            this.listener = listener;
             return this;
         }
 

@@ -15,6 +15,7 @@ import dev.jeton.AccessTokenValidator;
 import dev.jeton.InvalidTokenException;
 import dev.jeton.IssueRequest;
 import dev.jeton.KeyException;
+import dev.jeton.TokenEvent;
 import dev.jeton.TokenService;
 import dev.jeton.internal.Base64Url;
 import dev.jeton.testing.CapturedLog;
@@ -200,6 +201,45 @@ class RemoteJwksKeyProviderTest {
 
             assertThat(keys.verificationKeys()).extracting(JwtKey::kid).containsExactly("first");
             assertThat(keys.verificationKey("weak")).isEmpty();
+        }
+    }
+
+    @Nested
+    class Events {
+
+        @Test
+        void eachFetchIsReportedWithItsOutcomeAndKeyCount() {
+            List<TokenEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            RemoteJwksKeyProvider keys = builder().eventListener(events::add).build();
+
+            assertThat(keys.verificationKey("first")).isPresent();
+            clock.advance(TTL);
+            handler = exchange -> respond(exchange, 500, "{}");
+            assertThat(keys.verificationKey("first")).isPresent();
+
+            assertThat(events).hasSize(2).allSatisfy(event ->
+                    assertThat(event).isInstanceOf(TokenEvent.JwksFetched.class));
+            TokenEvent.JwksFetched ok = (TokenEvent.JwksFetched) events.get(0);
+            TokenEvent.JwksFetched failed = (TokenEvent.JwksFetched) events.get(1);
+            assertThat(ok.succeeded()).isTrue();
+            assertThat(ok.keys()).isEqualTo(1);
+            assertThat(ok.location()).isEqualTo("http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
+            assertThat(ok.elapsed()).isPositive();
+            assertThat(failed.succeeded()).isFalse();
+            assertThat(failed.keys()).isZero();
+            assertThat(failed.at()).isEqualTo(clock.instant());
+        }
+
+        @Test
+        void lookupsServedFromTheCacheReportNothing() {
+            List<TokenEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            RemoteJwksKeyProvider keys = builder().eventListener(events::add).build();
+
+            keys.verificationKey("first");
+            keys.verificationKey("first");
+            keys.verificationKeys();
+
+            assertThat(events).hasSize(1);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jeton.Introspection;
 import dev.jeton.InvalidGrantException;
+import dev.jeton.InvalidScopeException;
 import dev.jeton.InvalidTokenException;
 import dev.jeton.IssueRequest;
 import dev.jeton.RefreshRequest;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.DisplayName;
@@ -113,6 +115,27 @@ class TokenServiceRefreshTest {
                 assertThat(event.toString()).doesNotContain(login.refreshToken().orElseThrow())
                         .doesNotContain(next.refreshToken().orElseThrow());
             }
+        }
+
+        @Test
+        void eachFailedRefreshReportsItsErrorAndReason() {
+            TokenService tokens = service(b -> { });
+            TokenPair login = tokens.issue(login());
+            String token = login.refreshToken().orElseThrow();
+
+            assertThatThrownBy(() -> tokens.refresh(RefreshRequest.of(token).client("other").build()))
+                    .isInstanceOf(InvalidGrantException.class);
+            assertThatThrownBy(() -> tokens.refresh(RefreshRequest.of(token).client("web").scopes("admin").build()))
+                    .isInstanceOf(InvalidScopeException.class);
+            tokens.refresh(refreshOf(login));
+            assertThatThrownBy(() -> tokens.refresh(refreshOf(login))).isInstanceOf(InvalidGrantException.class);
+
+            assertThat(events).filteredOn(TokenEvent.RefreshFailed.class::isInstance).containsExactly(
+                    new TokenEvent.RefreshFailed(clock.instant(), "invalid_grant",
+                            Optional.of(InvalidGrantException.Reason.CLIENT_MISMATCH)),
+                    new TokenEvent.RefreshFailed(clock.instant(), "invalid_scope", Optional.empty()),
+                    new TokenEvent.RefreshFailed(clock.instant(), "invalid_grant",
+                            Optional.of(InvalidGrantException.Reason.REUSED)));
         }
 
         @Test
