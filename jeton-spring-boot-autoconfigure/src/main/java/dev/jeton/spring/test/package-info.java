@@ -1,0 +1,2 @@
+/** Test support for applications that use Jeton's Spring Boot starter: {@link AutoConfigureJetonTest}. */
+package dev.jeton.spring.test;
