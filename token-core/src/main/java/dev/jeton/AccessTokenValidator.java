@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code iss} exactly the issuer: WRONG_ISSUER; {@code aud} contains the audience: WRONG_AUDIENCE;</li>
  *   <li>{@code exp} after now less the skew, else EXPIRED (RFC 7519: expired "on or after" {@code exp});
  *       {@code nbf} and {@code iat} not after now plus the skew, else NOT_YET_VALID;</li>
- *   <li>when {@linkplain Builder#revocationAware revocation-aware}: neither its family ({@code sid}) nor its
+ *   <li>when {@linkplain Builder#revocationAware revocation-aware}: neither its session ({@code sid}) nor its
  *       {@code jti} revoked, else REVOKED; with a {@linkplain Builder#revocationCheck remote revocation check}, the
  *       introspection endpoint still calls it active, else REVOKED.</li>
  * </ol>
@@ -187,11 +187,12 @@ public final class AccessTokenValidator {
         long now = clock.millis();
         if (hit.expiresAtMillis() <= now - skewMillis) {
             cache.remove(token);
-            throw new InvalidTokenException(Reason.EXPIRED, "token expired at " + hit.token().expiresAt());
+            throw new InvalidTokenException(Reason.EXPIRED, JwsReader.timeMessage("token expired at",
+                    hit.expiresAtMillis(), now, skewMillis));
         }
         if (hit.notBeforeMillis() > now + skewMillis) {
-            throw new InvalidTokenException(Reason.NOT_YET_VALID, "token not valid before "
-                    + hit.token().notBefore().orElseThrow());
+            throw new InvalidTokenException(Reason.NOT_YET_VALID, JwsReader.timeMessage("token not valid before",
+                    hit.notBeforeMillis(), now, skewMillis));
         }
         JwtKey current = keys.verificationKey(hit.key().kid()).orElse(null);
         if (current != hit.key()) {
@@ -219,15 +220,17 @@ public final class AccessTokenValidator {
         }
     }
 
-    /** Records a revocation made through the owning service, so it takes effect here at once. */
-    void revoked(String familyId, String jti) {
+    /** Records a session revoked through the owning service, so it takes effect here at once. */
+    void sessionRevoked(String sessionId) {
         if (revocations != null) {
-            if (familyId != null) {
-                revocations.familyRevoked(familyId);
-            }
-            if (jti != null) {
-                revocations.accessTokenRevoked(jti);
-            }
+            revocations.familyRevoked(sessionId);
+        }
+    }
+
+    /** Records an access token revoked through the owning service, so it takes effect here at once. */
+    void accessTokenRevoked(String jti) {
+        if (revocations != null) {
+            revocations.accessTokenRevoked(jti);
         }
     }
 
@@ -349,7 +352,7 @@ public final class AccessTokenValidator {
         }
 
         /**
-         * Refuses, with {@link Reason#REVOKED}, tokens whose refresh family ({@code sid}) is revoked and tokens whose
+         * Refuses, with {@link Reason#REVOKED}, tokens whose session ({@code sid}) is revoked and tokens whose
          * {@code jti} was revoked, by asking {@code store}. A store's "not revoked" answer is trusted for
          * {@code cacheTtl} (at most five minutes; zero asks on every validation), so a revocation made elsewhere
          * takes effect here within that time; revocations made through the same {@link TokenService} at once,
@@ -410,13 +413,31 @@ public final class AccessTokenValidator {
                         + "both set; a validator asks one source of revocation: the store where it can reach it, "
                         + "else the introspection endpoint");
             }
+            checkRequired();
+            return new AccessTokenValidator(this);
+        }
+
+        /** A new builder with this one's options, to add to without changing this one. */
+        Builder copy() {
+            Builder copy = copyInto(new Builder());
+            copy.audience = audience;
+            copy.cacheSize = cacheSize;
+            copy.listener = listener;
+            copy.revocationStore = revocationStore;
+            copy.revocationCacheTtl = revocationCacheTtl;
+            copy.introspection = introspection;
+            copy.otherAudiences = otherAudiences;
+            return copy;
+        }
+
+        /** Throws unless issuer, audience and keys are set. */
+        void checkRequired() {
             if (issuer == null || audience == null || keys == null) {
                 throw new IllegalStateException("issuer, audience and keys are required"
                         + (issuer == null ? "; issuer(...) is missing" : "")
                         + (audience == null ? "; audience(...) is missing" : "")
                         + (keys == null ? "; keys(...) is missing" : ""));
             }
-            return new AccessTokenValidator(this);
         }
     }
 }

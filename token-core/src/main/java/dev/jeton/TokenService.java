@@ -6,6 +6,7 @@ import dev.jeton.internal.Events;
 import dev.jeton.internal.JwsSigner;
 import dev.jeton.internal.Options;
 import dev.jeton.internal.RefreshTokenCodec;
+import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.key.ProviderPolicy;
@@ -16,6 +17,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -41,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Access tokens follow RFC 9068: header {@code typ: at+jwt} and {@code kid}; claims {@code iss}, {@code sub},
- * {@code aud}, {@code exp}, {@code iat}, {@code jti}, {@code client_id}, {@code scope}, {@code sid} (the refresh
- * family, when there is a store), then the request's and the customizer's claims. Validation is
+ * {@code aud}, {@code exp}, {@code iat}, {@code jti}, {@code client_id}, {@code scope}, {@code sid} (the session,
+ * when there is a store), then the request's and the customizer's claims. Validation is
  * {@link AccessTokenValidator}'s, with the same issuer, audience, keys and clock.
  *
  * <p>With a {@link TokenStore}, {@link #issue} also returns an opaque refresh token, and {@link #refresh},
@@ -50,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * refresh checks, in this order, and a failed check consumes nothing: the token's shape (no store access), that it is
  * known, that it belongs to the presenting client, that the scopes asked for were granted; then one atomic step in
  * the store rotates it (or, in {@link RefreshRotation#REUSE} mode, slides its idle expiry). A rotated token presented
- * again within the grace window returns the same successor; outside it, it revokes its whole family (reuse
+ * again within the grace window returns the same successor; outside it, it revokes its whole session (reuse
  * detection).
  *
  * <p>Instances are immutable and thread-safe; build one and share it.
@@ -62,7 +65,6 @@ public final class TokenService {
     private static final Duration MAX_GRACE = Duration.ofSeconds(60);
     private static final int PURGE_BATCH = 1_000;
     private static final int SESSION_ID_LENGTH = 22;
-    private static final int DEFAULT_FAMILY_CACHE = 10_000;
 
     private final String issuer;
     private final Audiences audiences;
@@ -71,6 +73,7 @@ public final class TokenService {
     private final Duration accessTokenTtl;
     private final ClaimsCustomizer customizer;
     private final TokenEventListener listener;
+    private final Set<JwsAlgorithm> algorithms;
     private final AccessTokenWriter writer;
     private final IdTokens idTokens;
     private final AccessTokenValidator validator;
@@ -79,37 +82,33 @@ public final class TokenService {
 
     private final TokenStore store;
     private final RefreshTokenCodec refreshTokens;
-    private final Duration idleTtl;
     private final Duration maxTtl;
-    private final RefreshRotation rotation;
-    private final Duration grace;
-    private final int graceUses;
     private final RefreshFlow flow;
     private final Introspector introspector;
 
-    private TokenService(Builder b) {
-        this.issuer = b.validator.issuer();
-        this.audiences = new Audiences(b.validator.audience(), b.additionalAudiences);
-        this.keys = b.validator.keys();
-        this.clock = b.clock;
-        this.accessTokenTtl = b.accessTokenTtl != null ? b.accessTokenTtl : Duration.ofMinutes(15);
-        this.customizer = b.customizer;
-        this.listener = b.listener != null ? b.listener : TokenEventListener.none();
-        JwsSigner signer = new JwsSigner(b.providerPolicy != null ? b.providerPolicy : ProviderPolicy.FASTEST);
+    private TokenService(ServiceSettings settings, AccessTokenValidator validator) {
+        this.issuer = validator.issuer();
+        this.audiences = new Audiences(validator.audience(), settings.additionalAudiences());
+        this.keys = validator.keys();
+        this.clock = settings.clock();
+        this.accessTokenTtl = settings.accessTokenTtl();
+        this.customizer = settings.customizer().orElse(null);
+        this.listener = settings.listener();
+        this.algorithms = settings.algorithms();
+        JwsSigner signer = new JwsSigner(settings.providerPolicy());
         this.writer = new AccessTokenWriter(signer);
-        this.idTokens = b.idTokenTtl == null ? null : new IdTokens(issuer, b.idTokenTtl, b.idTokenCustomizer, signer);
-        this.validator = b.validator;
-        this.maxTokenLength = b.validator.maxTokenLength();
-        this.store = b.store;
-        this.refreshTokens = b.store == null ? null
-                : new RefreshTokenCodec(b.prefix != null ? b.prefix : "jrt", b.pepper, random);
-        this.idleTtl = b.idleTtl != null ? b.idleTtl : Duration.ofDays(14);
-        this.maxTtl = b.maxTtl != null ? b.maxTtl : Duration.ofDays(90);
-        this.rotation = b.rotation != null ? b.rotation : RefreshRotation.ROTATE;
-        this.grace = b.grace != null ? b.grace : Duration.ZERO;
-        this.graceUses = b.graceUses != null ? b.graceUses : 1;
-        this.flow = b.store == null ? null : new RefreshFlow(this, store, refreshTokens, clock, listener, idleTtl,
-                rotation, grace, graceUses, b.familyCacheSize != null ? b.familyCacheSize : DEFAULT_FAMILY_CACHE);
+        this.idTokens = settings.idTokens().map(id -> new IdTokens(issuer, id.ttl(), id.customizer().orElse(null),
+                signer)).orElse(null);
+        this.validator = validator;
+        this.maxTokenLength = validator.maxTokenLength();
+        ServiceSettings.RefreshSettings refresh = settings.refresh().orElse(null);
+        this.store = refresh == null ? null : refresh.store();
+        this.refreshTokens = refresh == null ? null
+                : new RefreshTokenCodec(refresh.prefix(), refresh.pepper().orElse(null), random);
+        this.maxTtl = refresh == null ? null : refresh.maxTtl();
+        this.flow = refresh == null ? null : new RefreshFlow(this, store, refreshTokens, clock, listener,
+                refresh.idleTtl(), refresh.rotation(), refresh.grace(), refresh.graceUses(),
+                refresh.sessionCacheSize());
         this.introspector = new Introspector(issuer, store, refreshTokens, validator, clock);
     }
 
@@ -120,8 +119,8 @@ public final class TokenService {
 
     /**
      * Issues tokens for a subject and client: an access token, and with a store a refresh token that starts a new
-     * family (one login grant). The access token is signed before the family is stored, so a failure leaves no
-     * family behind.
+     * session (one login grant). The access token is signed before the session is stored, so a failure leaves no
+     * session behind.
      *
      * <p>With {@linkplain Builder#idTokens ID tokens} on and {@code openid} among the scopes, an OpenID Connect ID
      * token comes too, signed before anything is stored.
@@ -147,7 +146,7 @@ public final class TokenService {
                 login.toJson(now), now, now.plus(maxTtl));
         store.createFamily(FamilyRecord.first(family, refreshTokens.hash(refreshToken), flow.idleExpiry(family, now)));
         flow.remember(family, login);
-        LOG.debug("started refresh family {} for client {}", family.id(), family.clientId());
+        LOG.debug("started session {} for client {}", family.id(), family.clientId());
         return published(minted, Optional.of(refreshToken), now, Optional.of(family.expiresAt()));
     }
 
@@ -179,8 +178,8 @@ public final class TokenService {
      * <ol>
      *   <li>the token's shape (prefix, length, checksum), without the store: else {@code MALFORMED};</li>
      *   <li>that it is known: else {@code UNKNOWN};</li>
-     *   <li>its state, before anything about the request is judged: a revoked family or token is {@code REVOKED},
-     *       an expired one {@code EXPIRED}, and a rotated token outside its grace window is reuse: its family is
+     *   <li>its state, before anything about the request is judged: a revoked session or token is {@code REVOKED},
+     *       an expired one {@code EXPIRED}, and a rotated token outside its grace window is reuse: its session is
      *       revoked and the answer is {@code REUSED}. So a replayed or dead token gets the same {@code invalid_grant}
      *       whatever client or scope it comes with, and replay is always detected;</li>
      *   <li>for a usable token (current, or rotated within its grace window): the client ({@code CLIENT_MISMATCH}),
@@ -196,7 +195,7 @@ public final class TokenService {
      * as it was: a failed refresh consumes nothing.
      *
      * @throws InvalidGrantException if the token is malformed, unknown, expired, revoked, of another client, or
-     *     reused (in which case its family is now revoked)
+     *     reused (in which case its session is now revoked)
      * @throws InvalidScopeException if a scope asked for was not granted; the token was not consumed
      * @throws InvalidTargetException if an audience asked for was not granted; the token was not consumed
      * @throws KeyException if no signing key is available or signing fails; the token was not consumed
@@ -230,6 +229,11 @@ public final class TokenService {
         List<String> aud = audiences.resolve(request.audiences());
         Map<String, Object> extra = extraClaims(request);
         JwtKey key = keys.signingKey();
+        if (!algorithms.contains(key.algorithm())) {
+            throw new KeyException("signing key '" + key.kid() + "' is bound to " + key.algorithm()
+                    + ", which is not among this service's algorithms " + algorithms + "; make a key of one of them "
+                    + "the signing key, or add " + key.algorithm() + " to algorithms(...)");
+        }
         long iat = now.getEpochSecond();
         long exp = iat + accessTokenTtl.toSeconds();
         String jti = newId();
@@ -289,36 +293,41 @@ public final class TokenService {
     }
 
     /**
-     * Revokes a token, of either kind (RFC 7009): a refresh token revokes its whole family; an access token has its
-     * {@code jti} denied until it expires (seen by revocation-aware validation). An unknown, malformed, expired or
-     * foreign token is ignored, as RFC 7009 §2.2 asks.
+     * Revokes a token, of either kind (RFC 7009), whatever client it was issued to: a refresh token revokes its whole
+     * session; an access token has its {@code jti} denied until it expires (seen by revocation-aware validation). An
+     * empty, unknown, malformed, expired or foreign token is ignored, as RFC 7009 §2.2 asks. For a revocation
+     * endpoint, where a client may revoke only its own tokens, use {@link #revoke(String, String)}.
      *
      * @throws TokenStoreException if the store fails
      * @throws IllegalStateException if this service has no store
      */
     public void revoke(String token) {
-        revoke(token, null);
+        revoke(Objects.requireNonNull(token, "token"), Optional.empty());
     }
 
     /**
      * Revokes a token of either kind if it was issued to {@code clientId} (RFC 7009 §2.1); a token of another client
-     * is left alone, silently, so the answer does not reveal that it exists.
+     * is left alone, silently, so the answer does not reveal that it exists. Otherwise as {@link #revoke(String)}.
      *
      * @throws TokenStoreException if the store fails
      * @throws IllegalStateException if this service has no store
      */
     public void revoke(String token, String clientId) {
+        revoke(Objects.requireNonNull(token, "token"), Optional.of(Objects.requireNonNull(clientId, "clientId")));
+    }
+
+    private void revoke(String token, Optional<String> clientId) {
         requireStore("revoke");
-        if (token == null || token.isEmpty()) {
+        if (token.isEmpty()) {
             return;
         }
         Instant now = clock.instant();
         Optional<RefreshTokenCodec.Parsed> parsed = refreshTokens.parse(token);
         if (parsed.isPresent()) {
-            // Any token of the family up to its current generation: only real tokens carry the family reference.
+            // Any token of the session up to its current generation: only real tokens carry the session reference.
             store.findFamily(parsed.get().familyId())
                     .filter(record -> parsed.get().generation() <= record.generation())
-                    .filter(record -> clientId == null || record.family().clientId().equals(clientId))
+                    .filter(record -> clientId.map(record.family().clientId()::equals).orElse(true))
                     .ifPresent(record -> revokeFamily(record.family(), RevocationReason.LOGOUT, now));
             return;
         }
@@ -328,20 +337,20 @@ public final class TokenService {
         } catch (InvalidTokenException e) {
             return;
         }
-        if (clientId == null || access.clientId().equals(clientId)) {
+        if (clientId.map(access.clientId()::equals).orElse(true)) {
             store.revokeAccessToken(access.jti(), access.expiresAt());
-            validator.revoked(null, access.jti());
+            validator.accessTokenRevoked(access.jti());
             LOG.debug("access token jti={} revoked", access.jti());
             Events.publish(listener, new TokenEvent.AccessTokenRevoked(now, access.jti(), access.expiresAt()));
         }
     }
 
     /**
-     * Logs a subject out everywhere: revokes every live family of exactly {@code subject} (case and trailing spaces
+     * Logs a subject out everywhere: revokes every live session of exactly {@code subject} (case and trailing spaces
      * count). A subject no request could carry has none.
      *
-     * @return how many families were revoked
-     * @throws TokenStoreException if the store fails (some families may already be revoked; call again)
+     * @return how many sessions were revoked
+     * @throws TokenStoreException if the store fails (some sessions may already be revoked; call again)
      * @throws IllegalStateException if this service has no store
      */
     public int revokeAll(String subject) {
@@ -362,7 +371,7 @@ public final class TokenService {
     }
 
     /**
-     * The live sessions (families) of {@code subject}, oldest first, for a "your devices" page. Subjects are compared
+     * The live sessions of {@code subject}, oldest first, for a "your devices" page. Subjects are compared
      * exactly (case and trailing spaces count); a subject no request could carry has none.
      *
      * @throws TokenStoreException if the store fails
@@ -428,7 +437,7 @@ public final class TokenService {
 
     boolean revokeFamily(RefreshFamily family, RevocationReason reason, Instant now) {
         boolean revoked = store.revokeFamily(family.id(), reason, now);
-        validator.revoked(family.id(), null);
+        validator.sessionRevoked(family.id());
         if (revoked) {
             LOG.debug("session {} revoked: {}", family.id(), reason);
             Events.publish(listener, new TokenEvent.Revoked(now, family.id(), family.subject(), reason));
@@ -449,7 +458,7 @@ public final class TokenService {
     }
 
     /**
-     * Deletes what can no longer matter: families past their absolute expiry with their tokens, and access-token
+     * Deletes what can no longer matter: sessions past their absolute expiry with their tokens, and access-token
      * denials past their expiry, in bounded batches. Schedule it (hourly is plenty); it never removes a row that
      * could still detect reuse.
      *
@@ -510,7 +519,7 @@ public final class TokenService {
         }
         if (idTokens != null) {
             metadata.scopes(IdTokens.OPENID).idTokenSigningAlgorithms(keys.verificationKeys().stream()
-                    .map(JwtKey::algorithm).distinct().toArray(dev.jeton.key.JwsAlgorithm[]::new));
+                    .map(JwtKey::algorithm).filter(algorithms::contains).distinct().toArray(JwsAlgorithm[]::new));
         }
         return metadata;
     }
@@ -526,12 +535,12 @@ public final class TokenService {
      */
     public static final class Builder {
         private final AccessTokenValidator.Builder validatorBuilder = AccessTokenValidator.builder();
-        private AccessTokenValidator validator;
         private Clock clock;
         private Duration accessTokenTtl;
         private ClaimsCustomizer customizer;
         private TokenEventListener listener;
         private ProviderPolicy providerPolicy;
+        private Set<JwsAlgorithm> algorithms;
         private TokenStore store;
         private Duration idleTtl;
         private Duration maxTtl;
@@ -541,7 +550,7 @@ public final class TokenService {
         private String prefix;
         private byte[] pepper;
         private Duration revocationCacheTtl;
-        private Integer familyCacheSize;
+        private Integer sessionCacheSize;
         private Set<String> additionalAudiences = Set.of();
         private Duration idTokenTtl;
         private IdTokenClaimsCustomizer idTokenCustomizer;
@@ -604,12 +613,12 @@ public final class TokenService {
          * state is never cached. Default 10,000 (a few hundred bytes each); 0 turns it off; at most 10,000,000.
          */
         public Builder sessionCache(int maximumSize) {
-            Options.requireNotSet("sessionCache", this.familyCacheSize);
+            Options.requireNotSet("sessionCache", this.sessionCacheSize);
             if (maximumSize < 0 || maximumSize > 10_000_000) {
                 throw new IllegalArgumentException("sessionCache must be between 0 and 10,000,000, got "
                         + maximumSize);
             }
-            this.familyCacheSize = maximumSize;
+            this.sessionCacheSize = maximumSize;
             return this;
         }
 
@@ -622,7 +631,7 @@ public final class TokenService {
 
         /**
          * How long a refresh token stays usable without being used; each refresh starts a new idle period, never past
-         * the family's absolute expiry. Default 14 days.
+         * the session's absolute expiry. Default 14 days.
          */
         public Builder refreshTokenIdleTtl(Duration ttl) {
             Options.requireNotSet("refreshTokenIdleTtl", this.idleTtl);
@@ -630,7 +639,7 @@ public final class TokenService {
             return this;
         }
 
-        /** The absolute lifetime of a family (a login), from issue; never extended. Default 90 days. */
+        /** The absolute lifetime of a session (a login), from issue; never extended. Default 90 days. */
         public Builder refreshTokenMaxTtl(Duration ttl) {
             Options.requireNotSet("refreshTokenMaxTtl", this.maxTtl);
             this.maxTtl = positive("refreshTokenMaxTtl", ttl);
@@ -697,7 +706,7 @@ public final class TokenService {
         }
 
         /**
-         * Makes validation refuse access tokens of revoked families and revoked {@code jti}s, asking the store; see
+         * Makes validation refuse access tokens of revoked sessions and revoked {@code jti}s, asking the store; see
          * {@link AccessTokenValidator.Builder#revocationAware}. Needs {@link #store}.
          */
         public Builder revocationAwareValidation(Duration cacheTtl) {
@@ -736,7 +745,6 @@ public final class TokenService {
         public Builder clock(Clock clock) {
             Options.requireNotSet("clock", this.clock);
             this.clock = Objects.requireNonNull(clock, "clock");
-            validatorBuilder.clock(clock);
             return this;
         }
 
@@ -786,7 +794,6 @@ public final class TokenService {
         public Builder eventListener(TokenEventListener listener) {
             Options.requireNotSet("eventListener", this.listener);
             this.listener = Objects.requireNonNull(listener, "eventListener");
-            validatorBuilder.eventListener(listener);
             return this;
         }
 
@@ -794,7 +801,21 @@ public final class TokenService {
         public Builder providerPolicy(ProviderPolicy policy) {
             Options.requireNotSet("providerPolicy", this.providerPolicy);
             this.providerPolicy = Objects.requireNonNull(policy, "providerPolicy");
-            validatorBuilder.providerPolicy(policy);
+            return this;
+        }
+
+        /**
+         * The JWS algorithms this service signs with and accepts, as {@link AccessTokenValidator.Builder#algorithms}:
+         * validation refuses any other ({@link InvalidTokenException.Reason#ALGORITHM_NOT_ALLOWED}), issuing with a
+         * signing key of any other fails with a {@link KeyException}, and {@link #metadata()} advertises only these.
+         * By default every {@link JwsAlgorithm}; each token must still use exactly the algorithm its key is bound to.
+         *
+         * @throws IllegalArgumentException if none is given
+         * @throws IllegalStateException if already set
+         */
+        public Builder algorithms(JwsAlgorithm... algorithms) {
+            Options.requireNotSet("algorithms", this.algorithms);
+            this.algorithms = Options.checkAlgorithms(algorithms);
             return this;
         }
 
@@ -808,15 +829,9 @@ public final class TokenService {
         public TokenService build() {
             if (store == null && (idleTtl != null || maxTtl != null || rotation != null || grace != null
                     || graceUses != null || prefix != null || pepper != null || revocationCacheTtl != null
-                    || familyCacheSize != null)) {
+                    || sessionCacheSize != null)) {
                 throw new IllegalStateException("refresh-token options need a token store; set store(...) or remove "
                         + "them");
-            }
-            Duration idle = idleTtl != null ? idleTtl : Duration.ofDays(14);
-            Duration max = maxTtl != null ? maxTtl : Duration.ofDays(90);
-            if (idle.compareTo(max) > 0) {
-                throw new IllegalStateException("refreshTokenIdleTtl (" + idle + ") must not exceed refreshTokenMaxTtl ("
-                        + max + ")");
             }
             if (rotation == RefreshRotation.REUSE && ((grace != null && !grace.isZero()) || graceUses != null)) {
                 throw new IllegalStateException("reuseGrace applies to RefreshRotation.ROTATE only; REUSE mode returns "
@@ -828,16 +843,58 @@ public final class TokenService {
             if (idTokenCustomizer != null && idTokenTtl == null) {
                 throw new IllegalStateException("idTokenClaimsCustomizer needs ID tokens; set idTokens(ttl) too");
             }
-            validatorBuilder.otherAudiences(additionalAudiences);
-            if (store != null && validator == null && revocationCacheTtl != null) {
-                validatorBuilder.revocationAware(store, revocationCacheTtl);
+            ServiceSettings settings = settings();
+            settings.refresh().ifPresent(refresh -> {
+                if (refresh.idleTtl().compareTo(refresh.maxTtl()) > 0) {
+                    throw new IllegalStateException("refreshTokenIdleTtl (" + refresh.idleTtl() + ") must not exceed "
+                            + "refreshTokenMaxTtl (" + refresh.maxTtl() + ")");
+                }
+            });
+            return new TokenService(settings, validator(settings));
+        }
+
+        /** The one place that turns what was set into settings, every default resolved. */
+        private ServiceSettings settings() {
+            Optional<ServiceSettings.RefreshSettings> refresh = Optional.ofNullable(store).map(s ->
+                    new ServiceSettings.RefreshSettings(s,
+                            idleTtl != null ? idleTtl : ServiceSettings.DEFAULT_IDLE_TTL,
+                            maxTtl != null ? maxTtl : ServiceSettings.DEFAULT_MAX_TTL,
+                            rotation != null ? rotation : RefreshRotation.ROTATE,
+                            grace != null ? grace : Duration.ZERO,
+                            graceUses != null ? graceUses : 1,
+                            prefix != null ? prefix : ServiceSettings.DEFAULT_PREFIX,
+                            Optional.ofNullable(pepper),
+                            Optional.ofNullable(revocationCacheTtl),
+                            sessionCacheSize != null ? sessionCacheSize : ServiceSettings.DEFAULT_SESSION_CACHE));
+            return new ServiceSettings(
+                    clock != null ? clock : Clock.systemUTC(),
+                    accessTokenTtl != null ? accessTokenTtl : ServiceSettings.DEFAULT_ACCESS_TOKEN_TTL,
+                    Optional.ofNullable(customizer),
+                    listener != null ? listener : TokenEventListener.none(),
+                    providerPolicy != null ? providerPolicy : ProviderPolicy.FASTEST,
+                    algorithms != null ? algorithms : Collections.unmodifiableSet(EnumSet.allOf(JwsAlgorithm.class)),
+                    additionalAudiences,
+                    Optional.ofNullable(idTokenTtl).map(ttl -> new ServiceSettings.IdTokenSettings(ttl,
+                            Optional.ofNullable(idTokenCustomizer))),
+                    refresh);
+        }
+
+        /**
+         * The validator: the options given for it, plus the ones it shares with the service, taken from
+         * {@code settings}. Built from a copy of its builder, so that building again starts from the same options.
+         */
+        private AccessTokenValidator validator(ServiceSettings settings) {
+            AccessTokenValidator.Builder builder = validatorBuilder.copy()
+                    .clock(settings.clock())
+                    .providerPolicy(settings.providerPolicy())
+                    .eventListener(settings.listener())
+                    .otherAudiences(settings.additionalAudiences());
+            if (algorithms != null) {
+                builder.algorithms(algorithms.toArray(JwsAlgorithm[]::new));
             }
-            if (clock == null) {
-                clock = Clock.systemUTC();
-                validatorBuilder.clock(clock);
-            }
-            validator = validatorBuilder.build();
-            return new TokenService(this);
+            settings.refresh().ifPresent(refresh -> refresh.revocationCacheTtl().ifPresent(
+                    ttl -> builder.revocationAware(refresh.store(), ttl)));
+            return builder.build();
         }
     }
 }
