@@ -887,8 +887,11 @@ public final class TokenService {
             AccessTokenValidator.Builder builder = validatorBuilder.copy()
                     .clock(settings.clock())
                     .providerPolicy(settings.providerPolicy())
-                    .eventListener(settings.listener())
                     .otherAudiences(settings.additionalAudiences());
+            if (listener != null) {
+                // Only a listener the caller set: without one, validation makes no event objects at all.
+                builder.eventListener(listener);
+            }
             if (algorithms != null) {
                 builder.algorithms(algorithms.toArray(JwsAlgorithm[]::new));
             }

@@ -166,7 +166,7 @@ public final class JetonMetrics implements TokenEventListener {
         } else if (event instanceof TokenEvent.ValidationFailed failed) {
             invalid.get(failed.reason()).increment();
         } else if (event instanceof TokenEvent.Issued issued) {
-            (issued.familyId().isPresent() ? issuedWithSession : issuedAccessOnly).increment();
+            (issued.sessionId().isPresent() ? issuedWithSession : issuedAccessOnly).increment();
         } else if (event instanceof TokenEvent.Refreshed refreshed) {
             (refreshed.graceReplay() ? graceReplays : rotated).increment();
         } else if (event instanceof TokenEvent.RefreshFailed failed) {
