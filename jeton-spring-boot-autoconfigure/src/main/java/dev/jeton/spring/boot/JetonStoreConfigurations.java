@@ -1,5 +1,6 @@
 package dev.jeton.spring.boot;
 
+import dev.jeton.TokenService;
 import dev.jeton.store.TokenStore;
 import dev.jeton.store.inmemory.InMemoryTokenStore;
 import dev.jeton.store.jdbc.JdbcTokenStore;
@@ -21,7 +22,10 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.util.ClassUtils;
 
-/** The store configurations, in the order they are tried: JDBC on the DataSource, then in memory. */
+/**
+ * The store configurations, in the order they are tried: JDBC on the DataSource, then in memory. None applies when
+ * the application builds its own {@link dev.jeton.TokenService}: that service has the store it was given.
+ */
 final class JetonStoreConfigurations {
 
     private static final Logger LOG = LoggerFactory.getLogger(JetonStoreConfigurations.class);
@@ -33,6 +37,7 @@ final class JetonStoreConfigurations {
     @ConditionalOnClass({JdbcTokenStore.class, DataSource.class, EmbeddedDatabaseConnection.class})
     @ConditionalOnSingleCandidate(DataSource.class)
     @Conditional(StoreType.Auto.class)
+    @ConditionalOnMissingBean(TokenService.class)
     static class Jdbc {
 
         @Bean
@@ -45,6 +50,7 @@ final class JetonStoreConfigurations {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({JdbcTokenStore.class, DataSource.class, EmbeddedDatabaseConnection.class})
     @Conditional(StoreType.Jdbc.class)
+    @ConditionalOnMissingBean(TokenService.class)
     static class RequiredJdbc {
 
         @Bean
@@ -55,6 +61,7 @@ final class JetonStoreConfigurations {
     }
 
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(TokenService.class)
     static class InMemory {
 
         @Bean
