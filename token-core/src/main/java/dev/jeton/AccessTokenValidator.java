@@ -170,7 +170,7 @@ public final class AccessTokenValidator {
         checkRevocation(token, verified);
         if (cache != null) {
             cache.put(token, new VerifiedTokenCache.Entry(verified, key, verified.expiresAt().toEpochMilli(),
-                    verified.notBefore().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE)), clock.millis());
+                    verified.notBefore().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE)));
         }
         return verified;
     }
