@@ -139,7 +139,7 @@ final class RefreshFlow {
             }
             throw refused;
         }
-        TokenService.Minted minted = service.mint(family.requestFor(scopes, audiences), family.family().id(), now,
+        AccessTokenMinter.Minted minted = service.mint(family.requestFor(scopes, audiences), family.family().id(), now,
                 true);
         if (standing == Standing.IN_GRACE) {
             return graceReplay(read, presented, minted, now);
@@ -276,7 +276,7 @@ final class RefreshFlow {
      * Hands the successor out again within the grace window. The seal is opened before the use is claimed, so nothing
      * fallible follows the claim.
      */
-    private TokenPair graceReplay(FamilyRecord read, Presented presented, TokenService.Minted minted, Instant now) {
+    private TokenPair graceReplay(FamilyRecord read, Presented presented, AccessTokenMinter.Minted minted, Instant now) {
         String sealed = read.grace().orElseThrow().sealedSuccessor();
         String successor;
         try {
@@ -295,7 +295,7 @@ final class RefreshFlow {
         return refreshed(read.family(), minted, successor, now, true);
     }
 
-    private TokenPair refreshed(RefreshFamily family, TokenService.Minted minted, String refreshToken, Instant now,
+    private TokenPair refreshed(RefreshFamily family, AccessTokenMinter.Minted minted, String refreshToken, Instant now,
                                 boolean graceReplay) {
         TokenPair pair = service.published(minted, Optional.of(refreshToken), now, Optional.of(family.expiresAt()));
         Events.publish(listener, new TokenEvent.Refreshed(now, family.id(), pair.accessTokenId(), graceReplay));
