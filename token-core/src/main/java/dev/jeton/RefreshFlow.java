@@ -142,7 +142,7 @@ final class RefreshFlow {
             }
             throw refused;
         }
-        TokenService.Minted minted = service.mint(family.requestFor(scopes, audiences), family.id(), now,
+        AccessTokenMinter.Minted minted = service.mint(family.requestFor(scopes, audiences), family.id(), now,
                 true);
         if (standing == Standing.IN_GRACE) {
             return graceReplay(read, presented, minted, now);
@@ -168,7 +168,7 @@ final class RefreshFlow {
             return graceReplay(asItStood, presented, minted, now);
         }
         throw new TokenStoreException("the store refused to rotate refresh token " + presented.label
-                + " although it is current and usable", null);
+                + " although it is current and usable");
     }
 
     /** The presented token as the flow needs it; {@link #toString()} shows no secret. */
@@ -220,7 +220,7 @@ final class RefreshFlow {
                 && record.currentHash().equals(presented.hash)) {
             if (!now.isBefore(record.idleExpiresAt())) {
                 throw new InvalidGrantException(Reason.EXPIRED, presented + " expired at "
-                        + record.idleExpiresAt());
+                        + record.idleExpiresAt() + "; now " + now);
             }
             return Standing.CURRENT;
         }
@@ -249,14 +249,15 @@ final class RefreshFlow {
         }
         if (record.family().isExpiredAt(now)) {
             return new InvalidGrantException(Reason.EXPIRED, "session " + record.id() + " expired at "
-                    + record.family().expiresAt());
+                    + record.family().expiresAt() + "; now " + now);
         }
         if (generation > record.generation()) {
             return new InvalidGrantException(Reason.UNKNOWN, presented + " names a generation session "
                     + record.id() + " never reached");
         }
         if (!earlierOrForged) {
-            return new InvalidGrantException(Reason.EXPIRED, presented + " expired at " + record.idleExpiresAt());
+            return new InvalidGrantException(Reason.EXPIRED, presented + " expired at " + record.idleExpiresAt()
+                    + "; now " + now);
         }
         if (service.revokeFamily(record.family(), RevocationReason.REUSE_DETECTED, now)) {
             LOG.warn("{} of session {} (client {}) was reused; the session is revoked", presented, record.id(),
@@ -271,33 +272,33 @@ final class RefreshFlow {
     private InvalidGrantException refusedStep(StepResult result, Presented presented, Instant now) {
         FamilyRecord asItStood = result.record().orElseThrow(() -> gone(presented));
         judge(asItStood, presented, now);
-        throw new TokenStoreException("the store refused a step on " + presented + " although it is usable", null);
+        throw new TokenStoreException("the store refused a step on " + presented + " although it is usable");
     }
 
     /**
      * Hands the successor out again within the grace window. The seal is opened before the use is claimed, so nothing
      * fallible follows the claim.
      */
-    private TokenPair graceReplay(FamilyRecord read, Presented presented, TokenService.Minted minted, Instant now) {
+    private TokenPair graceReplay(FamilyRecord read, Presented presented, AccessTokenMinter.Minted minted, Instant now) {
         String sealed = read.grace().orElseThrow().sealedSuccessor();
         String successor;
         try {
             successor = codec.open(presented.token, presented.hash, sealed);
         } catch (IllegalArgumentException e) {
-            throw new TokenStoreException("the sealed successor of session " + read.id() + " does not open", null);
+            throw new TokenStoreException("the sealed successor of session " + read.id() + " does not open");
         }
         StepResult claimed = store.claimGrace(read.id(), presented.hash, graceUses, now);
         if (!claimed.applied()) {
             throw refusedStep(claimed, presented, now);
         }
         if (!claimed.record().orElseThrow().grace().map(GraceWindow::sealedSuccessor).orElse("").equals(sealed)) {
-            throw new TokenStoreException("the store returned another successor for " + presented, null);
+            throw new TokenStoreException("the store returned another successor for " + presented);
         }
         LOG.debug("{} replayed within the grace window of session {}", presented, read.id());
         return refreshed(read.id(), read.family().expiresAt(), minted, successor, now, true);
     }
 
-    private TokenPair refreshed(String sessionId, Instant expiresAt, TokenService.Minted minted, String refreshToken,
+    private TokenPair refreshed(String sessionId, Instant expiresAt, AccessTokenMinter.Minted minted, String refreshToken,
                                 Instant now, boolean graceReplay) {
         TokenPair pair = service.published(minted, Optional.of(refreshToken), now, Optional.of(expiresAt));
         Events.publish(listener, new TokenEvent.Refreshed(now, sessionId, pair.accessTokenId(), graceReplay));
