@@ -8,9 +8,7 @@ import dev.jeton.internal.Events;
 import dev.jeton.internal.JwsReader;
 import dev.jeton.internal.Options;
 import dev.jeton.internal.RevocationCache;
-import dev.jeton.internal.Scopes;
 import dev.jeton.internal.VerifiedTokenCache;
-import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.store.RevocationStatus;
@@ -18,10 +16,7 @@ import dev.jeton.store.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,8 +73,8 @@ public final class AccessTokenValidator {
     private final Clock clock;
     private final long skewMillis;
     private final int maxTokenLength;
-    private final Set<String> otherAudiences;
     private final JwsReader reader;
+    private final AccessTokenClaims claims;
     private final VerifiedTokenCache cache;
     private final TokenEventListener listener;
     /** Whether a listener was set: only then is a {@link TokenEvent.Validated} made for each valid token. */
@@ -94,8 +89,8 @@ public final class AccessTokenValidator {
         this.clock = b.clockOrDefault();
         this.skewMillis = b.skewMillis();
         this.maxTokenLength = b.maxTokenLengthOrDefault();
-        this.otherAudiences = b.otherAudiences;
         this.reader = b.reader(JwsReader.Kind.ACCESS_TOKEN);
+        this.claims = new AccessTokenClaims(issuer, audience, b.otherAudiences, clock, skewMillis);
         this.cache = b.cacheSize > 0 ? new VerifiedTokenCache(b.cacheSize) : null;
         this.listener = b.listener != null ? b.listener : TokenEventListener.none();
         this.reportsValidated = b.listener != null;
@@ -160,7 +155,7 @@ public final class AccessTokenValidator {
             if (hit != null) {
                 VerifiedAccessToken verified = checkCached(token, hit);
                 if (verified != null) {
-                    checkAudience(verified.audience(), anyAudience);
+                    claims.checkAudience(verified.audience(), anyAudience);
                     checkRevocation(token, verified);
                     return verified;
                 }
@@ -171,14 +166,14 @@ public final class AccessTokenValidator {
         try {
             JwsReader.Verified read = reader.read(token);
             key = read.key();
-            verified = checkClaims(read.claims(), key, read.algorithm(), anyAudience);
+            verified = claims.judge(read.claims(), key, read.algorithm(), anyAudience);
         } catch (JwsReader.Refused e) {
             throw new InvalidTokenException(Reason.valueOf(e.problem().name()), e.getMessage());
         }
         checkRevocation(token, verified);
         if (cache != null) {
             cache.put(token, new VerifiedTokenCache.Entry(verified, key, verified.expiresAt().toEpochMilli(),
-                    verified.notBefore().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE)), clock.millis());
+                    verified.notBefore().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE)));
         }
         return verified;
     }
@@ -232,46 +227,6 @@ public final class AccessTokenValidator {
         if (revocations != null) {
             revocations.accessTokenRevoked(jti);
         }
-    }
-
-    private VerifiedAccessToken checkClaims(Map<String, Object> claims, JwtKey key, JwsAlgorithm alg,
-                                            boolean anyAudience) {
-        String sub = JwsReader.requiredString(claims, "sub");
-        String clientId = JwsReader.requiredString(claims, "client_id");
-        String jti = JwsReader.requiredString(claims, "jti");
-        long exp = JwsReader.numericDateMillis(claims, "exp", true);
-        long iat = JwsReader.numericDateMillis(claims, "iat", true);
-        long nbf = JwsReader.numericDateMillis(claims, "nbf", false);
-        String scope = JwsReader.optionalString(claims, "scope");
-        Set<String> scopes;
-        try {
-            scopes = scope == null ? Set.of() : Scopes.parse(scope);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidTokenException(Reason.MALFORMED, "claim 'scope' is not a space-separated list");
-        }
-        String sid = JwsReader.optionalString(claims, "sid");
-
-        JwsReader.checkIssuer(claims, issuer);
-        List<String> aud = JwsReader.audience(claims.get("aud"));
-        checkAudience(aud, anyAudience);
-        JwsReader.checkTimes(exp, nbf, iat, clock.millis(), skewMillis);
-        return new VerifiedAccessToken(sub, clientId, issuer, aud, scopes, jti, Instant.ofEpochMilli(iat),
-                Instant.ofEpochMilli(exp), nbf == Long.MIN_VALUE ? Optional.empty()
-                : Optional.of(Instant.ofEpochMilli(nbf)), Optional.ofNullable(sid), key.kid(), alg, claims);
-    }
-
-    /**
-     * {@code aud} must contain the audience; for the owning service's own introspection and revocation, any audience
-     * it issues for (RFC 8707) will do.
-     */
-    private void checkAudience(List<String> aud, boolean anyAudience) {
-        if (aud.contains(audience)) {
-            return;
-        }
-        if (anyAudience && aud.stream().anyMatch(otherAudiences::contains)) {
-            return;
-        }
-        throw new InvalidTokenException(Reason.WRONG_AUDIENCE, "aud does not contain '" + audience + "'");
     }
 
     String issuer() {

@@ -1,7 +1,6 @@
 package dev.jeton;
 
 import dev.jeton.internal.AccessTokenWriter;
-import dev.jeton.internal.Base64Url;
 import dev.jeton.internal.Events;
 import dev.jeton.internal.JwsSigner;
 import dev.jeton.internal.Options;
@@ -17,10 +16,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -63,27 +59,22 @@ public final class TokenService {
     private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
     private static final Duration MAX_ACCESS_TTL = Duration.ofDays(1);
     private static final Duration MAX_GRACE = Duration.ofSeconds(60);
-    private static final int PURGE_BATCH = 1_000;
-    private static final int SESSION_ID_LENGTH = 22;
 
     private final String issuer;
     private final Audiences audiences;
     private final KeyProvider keys;
     private final Clock clock;
-    private final Duration accessTokenTtl;
-    private final ClaimsCustomizer customizer;
-    private final TokenEventListener listener;
     private final Set<JwsAlgorithm> algorithms;
-    private final AccessTokenWriter writer;
-    private final IdTokens idTokens;
+    private final boolean idTokens;
     private final AccessTokenValidator validator;
-    private final int maxTokenLength;
-    private final SecureRandom random = new SecureRandom();
+    private final AccessTokenMinter minter;
+    private final TokenEventListener listener;
 
     private final TokenStore store;
     private final RefreshTokenCodec refreshTokens;
     private final Duration maxTtl;
     private final RefreshFlow flow;
+    private final Sessions sessions;
     private final Introspector introspector;
 
     private TokenService(ServiceSettings settings, AccessTokenValidator validator) {
@@ -91,24 +82,27 @@ public final class TokenService {
         this.audiences = new Audiences(validator.audience(), settings.additionalAudiences());
         this.keys = validator.keys();
         this.clock = settings.clock();
-        this.accessTokenTtl = settings.accessTokenTtl();
-        this.customizer = settings.customizer().orElse(null);
-        this.listener = settings.listener();
         this.algorithms = settings.algorithms();
-        JwsSigner signer = new JwsSigner(settings.providerPolicy());
-        this.writer = new AccessTokenWriter(signer);
-        this.idTokens = settings.idTokens().map(id -> new IdTokens(issuer, id.ttl(), id.customizer().orElse(null),
-                signer)).orElse(null);
+        this.idTokens = settings.idTokens().isPresent();
         this.validator = validator;
-        this.maxTokenLength = validator.maxTokenLength();
+        this.listener = settings.listener();
+        SecureRandom random = new SecureRandom();
+        JwsSigner signer = new JwsSigner(settings.providerPolicy());
+        this.minter = new AccessTokenMinter(issuer, audiences, keys, algorithms, settings.accessTokenTtl(),
+                settings.customizer().orElse(null), new AccessTokenWriter(signer),
+                settings.idTokens().map(id -> new IdTokens(issuer, id.ttl(), id.customizer().orElse(null), signer))
+                        .orElse(null),
+                validator.maxTokenLength(), settings.listener(), random);
         ServiceSettings.RefreshSettings refresh = settings.refresh().orElse(null);
         this.store = refresh == null ? null : refresh.store();
         this.refreshTokens = refresh == null ? null
                 : new RefreshTokenCodec(refresh.prefix(), refresh.pepper().orElse(null), random);
         this.maxTtl = refresh == null ? null : refresh.maxTtl();
-        this.flow = refresh == null ? null : new RefreshFlow(this, store, refreshTokens, clock, listener,
+        this.flow = refresh == null ? null : new RefreshFlow(this, store, refreshTokens, clock, settings.listener(),
                 refresh.idleTtl(), refresh.rotation(), refresh.grace(), refresh.graceUses(),
                 refresh.sessionCacheSize());
+        this.sessions = refresh == null ? null
+                : new Sessions(store, refreshTokens, validator, settings.listener(), clock);
         this.introspector = new Introspector(issuer, store, refreshTokens, validator, clock);
     }
 
@@ -135,19 +129,19 @@ public final class TokenService {
         Objects.requireNonNull(request, "request");
         Instant now = clock.instant();
         if (store == null) {
-            return published(mint(request, null, now, true), Optional.empty(), now, Optional.empty());
+            return minter.published(minter.mint(request, null, now, true), Optional.empty(), now, Optional.empty());
         }
         String reference = refreshTokens.newFamilyReference();
-        String familyId = RefreshTokenCodec.familyId(reference);
-        Minted minted = mint(request, familyId, now, true);
+        String sessionId = RefreshTokenCodec.familyId(reference);
+        AccessTokenMinter.Minted minted = minter.mint(request, sessionId, now, true);
         String refreshToken = refreshTokens.newToken(reference, 0);
         LoginRecord login = LoginRecord.of(request, now);
-        RefreshFamily family = new RefreshFamily(familyId, request.subject(), request.clientId(), request.scopes(),
+        RefreshFamily family = new RefreshFamily(sessionId, request.subject(), request.clientId(), request.scopes(),
                 login.toJson(now), now, now.plus(maxTtl));
         store.createFamily(FamilyRecord.first(family, refreshTokens.hash(refreshToken), flow.idleExpiry(family, now)));
         flow.remember(family, login);
         LOG.debug("started session {} for client {}", family.id(), family.clientId());
-        return published(minted, Optional.of(refreshToken), now, Optional.of(family.expiresAt()));
+        return minter.published(minted, Optional.of(refreshToken), now, Optional.of(family.expiresAt()));
     }
 
     /**
@@ -164,7 +158,7 @@ public final class TokenService {
     public TokenPair issueAccessToken(IssueRequest request) {
         Objects.requireNonNull(request, "request");
         Instant now = clock.instant();
-        return published(mint(request, null, now, false), Optional.empty(), now, Optional.empty());
+        return minter.published(minter.mint(request, null, now, false), Optional.empty(), now, Optional.empty());
     }
 
     /**
@@ -217,67 +211,24 @@ public final class TokenService {
         }
     }
 
-    /**
-     * A signed access token, and ID token if one goes with it, not yet handed out: everything fallible about issuing
-     * them is done.
-     */
-    record Minted(IssueRequest request, String familyId, String token, String jti, long expiresAtSeconds,
-                  String kid, Optional<String> idToken) {
+    /** {@link AccessTokenMinter#mint}, for the refresh flow. */
+    AccessTokenMinter.Minted mint(IssueRequest request, String sessionId, Instant now, boolean mayHaveIdToken) {
+        return minter.mint(request, sessionId, now, mayHaveIdToken);
     }
 
-    Minted mint(IssueRequest request, String familyId, Instant now, boolean mayHaveIdToken) {
-        List<String> aud = audiences.resolve(request.audiences());
-        Map<String, Object> extra = extraClaims(request);
-        JwtKey key = keys.signingKey();
-        if (!algorithms.contains(key.algorithm())) {
-            throw new KeyException("signing key '" + key.kid() + "' is bound to " + key.algorithm()
-                    + ", which is not among this service's algorithms " + algorithms + "; make a key of one of them "
-                    + "the signing key, or add " + key.algorithm() + " to algorithms(...)");
-        }
-        long iat = now.getEpochSecond();
-        long exp = iat + accessTokenTtl.toSeconds();
-        String jti = newId();
-        String token = checkLength("access token", request, writer.write(key, new AccessTokenWriter.Claims(issuer,
-                request.subject(), aud, iat, exp, jti, request.clientId(), request.scopes(), familyId, extra)));
-        Optional<String> idToken = Optional.empty();
-        if (mayHaveIdToken && idTokens != null && IdTokens.wanted(request)) {
-            idToken = Optional.of(checkLength("ID token", request,
-                    idTokens.write(key, request, familyId, token, now)));
-        }
-        return new Minted(request, familyId, token, jti, exp, key.kid(), idToken);
+    /** {@link AccessTokenMinter#published}, for the refresh flow. */
+    TokenPair published(AccessTokenMinter.Minted minted, Optional<String> refreshToken, Instant now,
+                        Optional<Instant> sessionExpiresAt) {
+        return minter.published(minted, refreshToken, now, sessionExpiresAt);
     }
 
-    private String checkLength(String what, IssueRequest request, String token) {
-        if (token.length() > maxTokenLength) {
-            throw new IllegalStateException("the " + what + " for client " + request.clientId() + " would be "
-                    + token.length() + " characters, more than the validator accepts (" + maxTokenLength
-                    + "); issue fewer or smaller claims, or raise maxTokenLength");
-        }
-        return token;
-    }
-
-    TokenPair published(Minted m, Optional<String> refreshToken, Instant now, Optional<Instant> sessionExpiresAt) {
-        LOG.debug("issued access token jti={} client={} kid={}", m.jti(), m.request().clientId(), m.kid());
-        Events.publish(listener, new TokenEvent.Issued(now, m.jti(), m.request().subject(), m.request().clientId(),
-                Optional.ofNullable(m.familyId())));
-        return new TokenPair(m.token(), m.jti(), accessTokenTtl, Instant.ofEpochSecond(m.expiresAtSeconds()),
-                m.request().scopes(), refreshToken, Optional.ofNullable(m.familyId()), m.idToken(), sessionExpiresAt);
+    /** {@link Sessions#revoke(RefreshFamily, RevocationReason, Instant)}, for the refresh flow's reuse detection. */
+    boolean revokeFamily(RefreshFamily family, RevocationReason reason, Instant now) {
+        return sessions.revoke(family, reason, now);
     }
 
     Audiences audiences() {
         return audiences;
-    }
-
-    private Map<String, Object> extraClaims(IssueRequest request) {
-        return customizer == null ? request.claims()
-                : CustomClaims.merge(request.claims(), customizer.claims(request), IssueRequest.RESERVED_CLAIMS,
-                        "claims customizer");
-    }
-
-    private String newId() {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        return Base64Url.encode(bytes);
     }
 
     /**
@@ -318,31 +269,7 @@ public final class TokenService {
 
     private void revoke(String token, Optional<String> clientId) {
         requireStore("revoke");
-        if (token.isEmpty()) {
-            return;
-        }
-        Instant now = clock.instant();
-        Optional<RefreshTokenCodec.Parsed> parsed = refreshTokens.parse(token);
-        if (parsed.isPresent()) {
-            // Any token of the session up to its current generation: only real tokens carry the session reference.
-            store.findFamily(parsed.get().familyId())
-                    .filter(record -> parsed.get().generation() <= record.generation())
-                    .filter(record -> clientId.map(record.family().clientId()::equals).orElse(true))
-                    .ifPresent(record -> revokeFamily(record.family(), RevocationReason.LOGOUT, now));
-            return;
-        }
-        VerifiedAccessToken access;
-        try {
-            access = validator.validate(token, false, true);
-        } catch (InvalidTokenException e) {
-            return;
-        }
-        if (clientId.map(access.clientId()::equals).orElse(true)) {
-            store.revokeAccessToken(access.jti(), access.expiresAt());
-            validator.accessTokenRevoked(access.jti());
-            LOG.debug("access token jti={} revoked", access.jti());
-            Events.publish(listener, new TokenEvent.AccessTokenRevoked(now, access.jti(), access.expiresAt()));
-        }
+        sessions.revoke(token, clientId);
     }
 
     /**
@@ -355,19 +282,7 @@ public final class TokenService {
      */
     public int revokeAll(String subject) {
         requireStore("revokeAll");
-        if (!isSubject(subject)) {
-            return 0;
-        }
-        Instant now = clock.instant();
-        int revoked = 0;
-        for (FamilyRecord record : store.liveFamilies(subject, now)) {
-            // Exactly this subject, whatever the store's collation makes of case or trailing spaces.
-            if (record.family().subject().equals(subject)
-                    && revokeFamily(record.family(), RevocationReason.LOGOUT_ALL, now)) {
-                revoked++;
-            }
-        }
-        return revoked;
+        return sessions.revokeAll(subject);
     }
 
     /**
@@ -379,15 +294,7 @@ public final class TokenService {
      */
     public List<Session> sessions(String subject) {
         requireStore("sessions");
-        if (!isSubject(subject)) {
-            return List.of();
-        }
-        return store.liveFamilies(subject, clock.instant()).stream()
-                .map(FamilyRecord::family)
-                .filter(f -> f.subject().equals(subject))
-                .sorted(java.util.Comparator.comparing(RefreshFamily::createdAt))
-                .map(f -> new Session(f.id(), f.clientId(), f.scopes(), f.createdAt(), f.expiresAt()))
-                .toList();
+        return sessions.of(subject);
     }
 
     /**
@@ -401,48 +308,7 @@ public final class TokenService {
      */
     public boolean revokeSession(String subject, String sessionId) {
         requireStore("revokeSession");
-        if (!isSubject(subject) || !isSessionId(sessionId)) {
-            return false;
-        }
-        Instant now = clock.instant();
-        return store.findFamily(sessionId)
-                .filter(record -> record.family().subject().equals(subject) && record.isLiveAt(now))
-                .map(record -> revokeFamily(record.family(), RevocationReason.SESSION_REVOKED, now))
-                .orElse(false);
-    }
-
-    /** Whether {@code subject} could have been issued: anything else has no sessions, and never reaches the store. */
-    private static boolean isSubject(String subject) {
-        try {
-            IssueRequest.checkId("subject", subject);
-            return true;
-        } catch (InvalidRequestException e) {
-            return false;
-        }
-    }
-
-    /** Whether {@code id} has the shape of the session ids this service makes (22 base64url characters). */
-    private static boolean isSessionId(String id) {
-        if (id == null || id.length() != SESSION_ID_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    boolean revokeFamily(RefreshFamily family, RevocationReason reason, Instant now) {
-        boolean revoked = store.revokeFamily(family.id(), reason, now);
-        validator.sessionRevoked(family.id());
-        if (revoked) {
-            LOG.debug("session {} revoked: {}", family.id(), reason);
-            Events.publish(listener, new TokenEvent.Revoked(now, family.id(), family.subject(), reason));
-        }
-        return revoked;
+        return sessions.revokeSession(subject, sessionId);
     }
 
     /**
@@ -468,15 +334,7 @@ public final class TokenService {
      */
     public int purgeExpired() {
         requireStore("purgeExpired");
-        Instant now = clock.instant();
-        int total = 0;
-        int deleted;
-        do {
-            deleted = store.purgeExpired(now, PURGE_BATCH);
-            total += deleted;
-        } while (deleted >= PURGE_BATCH);
-        LOG.debug("purged {} expired rows", total);
-        return total;
+        return sessions.purgeExpired();
     }
 
     private void requireStore(String operation) {
@@ -517,7 +375,7 @@ public final class TokenService {
         if (store != null) {
             metadata.grantTypes("refresh_token");
         }
-        if (idTokens != null) {
+        if (idTokens) {
             metadata.scopes(IdTokens.OPENID).idTokenSigningAlgorithms(keys.verificationKeys().stream()
                     .map(JwtKey::algorithm).filter(algorithms::contains).distinct().toArray(JwsAlgorithm[]::new));
         }
@@ -534,26 +392,26 @@ public final class TokenService {
      * the required options and conflicts. Not thread-safe.
      */
     public static final class Builder {
-        private final AccessTokenValidator.Builder validatorBuilder = AccessTokenValidator.builder();
-        private Clock clock;
-        private Duration accessTokenTtl;
-        private ClaimsCustomizer customizer;
-        private TokenEventListener listener;
-        private ProviderPolicy providerPolicy;
-        private Set<JwsAlgorithm> algorithms;
-        private TokenStore store;
-        private Duration idleTtl;
-        private Duration maxTtl;
-        private RefreshRotation rotation;
-        private Duration grace;
-        private Integer graceUses;
-        private String prefix;
-        private byte[] pepper;
-        private Duration revocationCacheTtl;
-        private Integer sessionCacheSize;
-        private Set<String> additionalAudiences = Set.of();
-        private Duration idTokenTtl;
-        private IdTokenClaimsCustomizer idTokenCustomizer;
+        final AccessTokenValidator.Builder validatorBuilder = AccessTokenValidator.builder();
+        Clock clock;
+        Duration accessTokenTtl;
+        ClaimsCustomizer customizer;
+        TokenEventListener listener;
+        ProviderPolicy providerPolicy;
+        Set<JwsAlgorithm> algorithms;
+        TokenStore store;
+        Duration idleTtl;
+        Duration maxTtl;
+        RefreshRotation rotation;
+        Duration grace;
+        Integer graceUses;
+        String prefix;
+        byte[] pepper;
+        Duration revocationCacheTtl;
+        Integer sessionCacheSize;
+        Set<String> additionalAudiences = Set.of();
+        Duration idTokenTtl;
+        IdTokenClaimsCustomizer idTokenCustomizer;
 
         Builder() {
         }
@@ -610,7 +468,11 @@ public final class TokenService {
         /**
          * How many sessions' fixed parts (subject, client, scopes, claims, lifetime) this service keeps in memory, so
          * that refreshing one it knows costs the store a single conditional step and no read. Revocation and rotation
-         * state is never cached. Default 10,000 (a few hundred bytes each); 0 turns it off; at most 10,000,000.
+         * state is never cached. A session that is not in the cache costs its refresh one read more (two round
+         * trips instead of one). Default 100,000, about 560 bytes a session with two scopes and no extra claims, so
+         * some 56 MB when full: it fills only with the sessions this instance issues or refreshes, and when full keeps
+         * the ones refreshed lately ({@code CLOCK} eviction). Size it to the sessions an instance serves; 0 turns it
+         * off; at most 10,000,000.
          */
         public Builder sessionCache(int maximumSize) {
             Options.requireNotSet("sessionCache", this.sessionCacheSize);
@@ -827,77 +689,8 @@ public final class TokenService {
          *     customizer without ID tokens)
          */
         public TokenService build() {
-            if (store == null && (idleTtl != null || maxTtl != null || rotation != null || grace != null
-                    || graceUses != null || prefix != null || pepper != null || revocationCacheTtl != null
-                    || sessionCacheSize != null)) {
-                throw new IllegalStateException("refresh-token options need a token store; set store(...) or remove "
-                        + "them");
-            }
-            if (rotation == RefreshRotation.REUSE && ((grace != null && !grace.isZero()) || graceUses != null)) {
-                throw new IllegalStateException("reuseGrace applies to RefreshRotation.ROTATE only; REUSE mode returns "
-                        + "the same token anyway");
-            }
-            if (graceUses != null && (grace == null || grace.isZero())) {
-                throw new IllegalStateException("reuseGraceUses needs a reuseGrace window greater than zero");
-            }
-            if (idTokenCustomizer != null && idTokenTtl == null) {
-                throw new IllegalStateException("idTokenClaimsCustomizer needs ID tokens; set idTokens(ttl) too");
-            }
-            ServiceSettings settings = settings();
-            settings.refresh().ifPresent(refresh -> {
-                if (refresh.idleTtl().compareTo(refresh.maxTtl()) > 0) {
-                    throw new IllegalStateException("refreshTokenIdleTtl (" + refresh.idleTtl() + ") must not exceed "
-                            + "refreshTokenMaxTtl (" + refresh.maxTtl() + ")");
-                }
-            });
-            return new TokenService(settings, validator(settings));
-        }
-
-        /** The one place that turns what was set into settings, every default resolved. */
-        private ServiceSettings settings() {
-            Optional<ServiceSettings.RefreshSettings> refresh = Optional.ofNullable(store).map(s ->
-                    new ServiceSettings.RefreshSettings(s,
-                            idleTtl != null ? idleTtl : ServiceSettings.DEFAULT_IDLE_TTL,
-                            maxTtl != null ? maxTtl : ServiceSettings.DEFAULT_MAX_TTL,
-                            rotation != null ? rotation : RefreshRotation.ROTATE,
-                            grace != null ? grace : Duration.ZERO,
-                            graceUses != null ? graceUses : 1,
-                            prefix != null ? prefix : ServiceSettings.DEFAULT_PREFIX,
-                            Optional.ofNullable(pepper),
-                            Optional.ofNullable(revocationCacheTtl),
-                            sessionCacheSize != null ? sessionCacheSize : ServiceSettings.DEFAULT_SESSION_CACHE));
-            return new ServiceSettings(
-                    clock != null ? clock : Clock.systemUTC(),
-                    accessTokenTtl != null ? accessTokenTtl : ServiceSettings.DEFAULT_ACCESS_TOKEN_TTL,
-                    Optional.ofNullable(customizer),
-                    listener != null ? listener : TokenEventListener.none(),
-                    providerPolicy != null ? providerPolicy : ProviderPolicy.FASTEST,
-                    algorithms != null ? algorithms : Collections.unmodifiableSet(EnumSet.allOf(JwsAlgorithm.class)),
-                    additionalAudiences,
-                    Optional.ofNullable(idTokenTtl).map(ttl -> new ServiceSettings.IdTokenSettings(ttl,
-                            Optional.ofNullable(idTokenCustomizer))),
-                    refresh);
-        }
-
-        /**
-         * The validator: the options given for it, plus the ones it shares with the service, taken from
-         * {@code settings}. Built from a copy of its builder, so that building again starts from the same options.
-         */
-        private AccessTokenValidator validator(ServiceSettings settings) {
-            AccessTokenValidator.Builder builder = validatorBuilder.copy()
-                    .clock(settings.clock())
-                    .providerPolicy(settings.providerPolicy())
-                    .otherAudiences(settings.additionalAudiences());
-            if (listener != null) {
-                // Only a listener the caller set: without one, validation makes no event objects at all.
-                builder.eventListener(listener);
-            }
-            if (algorithms != null) {
-                builder.algorithms(algorithms.toArray(JwsAlgorithm[]::new));
-            }
-            settings.refresh().ifPresent(refresh -> refresh.revocationCacheTtl().ifPresent(
-                    ttl -> builder.revocationAware(refresh.store(), ttl)));
-            return builder.build();
+            ServiceSettings settings = ServiceSettings.of(this);
+            return new TokenService(settings, settings.validator(this));
         }
     }
 }

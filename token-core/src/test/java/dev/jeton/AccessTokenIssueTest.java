@@ -664,7 +664,7 @@ class AccessTokenIssueTest {
                 String token = issuer.issue(request()).accessToken();
                 VerifiedAccessToken verified = issuer.validate(token);
                 cache.put(token, new VerifiedTokenCache.Entry(verified, key,
-                        verified.expiresAt().toEpochMilli(), Long.MIN_VALUE), clock.millis());
+                        verified.expiresAt().toEpochMilli(), Long.MIN_VALUE));
                 assertThat(cache.size()).isBetween(1, 10);
             }
             assertThat(cache.size()).isGreaterThanOrEqualTo(9);
