@@ -151,6 +151,17 @@ class JetonAutoConfigurationTest {
         }
 
         @Test
+        void issuesIdTokensWhenTheirLifetimeIsSet() {
+            runner.withPropertyValues("jeton.id-token-ttl=10m").run(context -> {
+                TokenPair pair = context.getBean(TokenService.class).issue(IssueRequest.forSubject("alice")
+                        .client("web").scopes("openid").build());
+                assertThat(pair.idToken()).isPresent();
+            });
+            runner.run(context -> assertThat(context.getBean(TokenService.class).issue(IssueRequest
+                    .forSubject("alice").client("web").scopes("openid").build()).idToken()).isEmpty());
+        }
+
+        @Test
         void backsOffForTheApplicationsOwn() {
             TokenService own = TokenService.builder().issuer("https://own.test").audience("https://api.test")
                     .keys(KeyProvider.of(JwtKey.generate(JwsAlgorithm.ES256))).build();

@@ -203,7 +203,9 @@ class RefreshHardeningTest {
             signingFails.set(true);
             assertThatThrownBy(() -> tokens.refresh(refreshOf(token))).isInstanceOf(RuntimeException.class);
 
-            assertThat(events).isEmpty();
+            // No Issued or Refreshed event: only the failure itself, for metrics.
+            assertThat(events).containsExactly(new TokenEvent.RefreshFailed(clock.instant(), "server_error",
+                    java.util.Optional.empty()));
         }
 
         @Test
