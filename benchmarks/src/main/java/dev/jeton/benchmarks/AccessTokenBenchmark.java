@@ -3,7 +3,6 @@ package dev.jeton.benchmarks;
 import dev.jeton.IssueRequest;
 import dev.jeton.TokenService;
 import dev.jeton.VerifiedAccessToken;
-import dev.jeton.internal.Jca;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
@@ -14,6 +13,7 @@ import io.jsonwebtoken.Jwts;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Key;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
@@ -21,7 +21,9 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.PSSParameterSpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Date;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -98,10 +101,12 @@ public class AccessTokenBenchmark {
         token = service.issue(request).accessToken();
         cachedService.validate(token);
 
-        provider = Jca.provider(alg, dev.jeton.key.ProviderPolicy.FASTEST);
-        verificationKey = Jca.translate(key.verificationKey(), provider);
+        // The provider Jeton's default policy picks: Bouncy Castle for ECDSA and EdDSA, the JDK's for the others.
+        boolean bouncyCastle = alg.family() == JwsAlgorithm.Family.ECDSA || alg.family() == JwsAlgorithm.Family.EDDSA;
+        provider = bouncyCastle ? new BouncyCastleProvider() : null;
+        verificationKey = onProvider(key.verificationKey(), provider);
         jdkVerificationKey = key.verificationKey();
-        signingKey = Jca.translate(key.signingKey().orElseThrow(), provider);
+        signingKey = onProvider(key.signingKey().orElseThrow(), provider);
         int lastDot = token.lastIndexOf('.');
         signingInput = token.substring(0, lastDot).getBytes(StandardCharsets.US_ASCII);
         signature = Base64.getUrlDecoder().decode(token.substring(lastDot + 1));
@@ -204,6 +209,16 @@ public class AccessTokenBenchmark {
         s.initVerify((PublicKey) (p == null ? jdkVerificationKey : verificationKey));
         s.update(signingInput);
         return s.verify(signature);
+    }
+
+    /** The key as the provider's own class, converted once so that no operation converts it again. */
+    private static Key onProvider(Key key, Provider provider) throws GeneralSecurityException {
+        if (provider == null || key instanceof SecretKey) {
+            return key;
+        }
+        KeyFactory factory = KeyFactory.getInstance(key.getAlgorithm(), provider);
+        return key instanceof PublicKey ? factory.generatePublic(new X509EncodedKeySpec(key.getEncoded()))
+                : factory.generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
     }
 
     private Signature signature(Provider p) throws GeneralSecurityException {

@@ -27,9 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * distribution over 100,000 (access tokens validated again and again by a few busy clients). The hits and misses
  * counters give the hit rate.
  *
- * <p>It lives in token-core's tests because the cache is internal; run it with
- * {@code ./mvnw -q -pl token-core test-compile exec:exec -Dexec.executable=java -Dexec.classpathScope=test
- * -Dexec.args="-cp %classpath org.openjdk.jmh.Main BoundedCacheBenchmark"} (see the README's performance section).
+ * <p>It lives in token-core's tests because the cache is internal; the README's performance section gives the
+ * command that runs it from the test classpath.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
