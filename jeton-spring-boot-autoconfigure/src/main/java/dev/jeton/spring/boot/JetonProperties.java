@@ -18,6 +18,9 @@ import org.springframework.core.io.Resource;
 @ConfigurationProperties("jeton")
 public class JetonProperties {
 
+    /** Whether Jeton's auto-configuration applies. */
+    private boolean enabled = true;
+
     /** The {@code iss} of issued tokens, required exactly on validation. */
     private String issuer;
 
@@ -47,6 +50,14 @@ public class JetonProperties {
 
     /** Clients of the optional endpoints, by client id, when the application has no ClientRegistry bean. */
     private Map<String, Client> clients = new LinkedHashMap<>();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
 
     public String getIssuer() {
         return issuer;
@@ -678,15 +689,19 @@ public class JetonProperties {
     /** A client of the endpoints. */
     public static class Client {
 
-        /** The client secret, encoded for Spring Security's PasswordEncoder ({bcrypt}…, {noop}… for tests); unset
-         *  for a public client. */
+        /**
+         * The client secret, encoded for Spring Security's PasswordEncoder ({bcrypt}…, {noop}… for tests); unset for
+         * a public client.
+         */
         private String secret;
 
         /** The grants it may use besides refresh_token, e.g. client_credentials or password. */
         private List<String> grantTypes = new ArrayList<>();
 
-        /** The scopes it may ask for; empty allows any for refresh and application grants, none for
-         *  client_credentials. */
+        /**
+         * The scopes it may ask for; empty allows any for refresh and application grants, none for
+         * client_credentials.
+         */
         private List<String> scopes = new ArrayList<>();
 
         public String getSecret() {

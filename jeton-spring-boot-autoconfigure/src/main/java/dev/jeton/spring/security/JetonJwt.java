@@ -14,8 +14,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * {@link VerifiedAccessToken}: {@code @AuthenticationPrincipal JetonJwt jwt} then {@code jwt.verifiedAccessToken()}.
  *
  * <p>The claims are the token's, with the numeric dates {@code exp}, {@code iat}, {@code nbf} and
- * {@code auth_time} as {@link Instant}s, as Spring's {@code Jwt} expects, and {@code aud} always a list. The headers are
- * the verified {@code alg} and {@code kid}, and {@code typ: at+jwt}, the type Jeton required.
+ * {@code auth_time} as {@link Instant}s, as Spring's {@code Jwt} expects, and {@code aud} always a list. The headers
+ * are the verified {@code alg} and {@code kid}, and {@code typ: at+jwt}, the type Jeton required.
  */
 public final class JetonJwt extends Jwt {
 

@@ -229,8 +229,9 @@ class JetonAutoConfigurationTest {
             try (OutputStream out = Files.newOutputStream(file)) {
                 store.store(out, "store-pass".toCharArray());
             }
-            runner.withPropertyValues("jeton.keys.pkcs12.location=file:" + file, "jeton.keys.pkcs12.password=store-pass",
-                    "jeton.keys.pkcs12.alias=signing", "jeton.keys.pkcs12.algorithm=RS256").run(context -> {
+            runner.withPropertyValues("jeton.keys.pkcs12.location=file:" + file,
+                    "jeton.keys.pkcs12.password=store-pass", "jeton.keys.pkcs12.alias=signing",
+                    "jeton.keys.pkcs12.algorithm=RS256").run(context -> {
                         JwtKey key = context.getBean(KeyProvider.class).signingKey();
                         assertThat(key.kid()).isEqualTo("signing");
                         assertThat(key.algorithm()).isEqualTo(JwsAlgorithm.RS256);

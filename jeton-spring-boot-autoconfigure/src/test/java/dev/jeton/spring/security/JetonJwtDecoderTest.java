@@ -66,7 +66,8 @@ class JetonJwtDecoderTest {
         Jwt jwt = decoder.decode(login().accessToken());
 
         assertThat(JetonGrantedAuthoritiesConverter.withDefaults().convert(jwt))
-                .extracting(GrantedAuthority::getAuthority).containsExactlyInAnyOrder("SCOPE_openid", "SCOPE_orders", "ROLE_admin", "ROLE_auditor");
+                .extracting(GrantedAuthority::getAuthority)
+                .containsExactlyInAnyOrder("SCOPE_openid", "SCOPE_orders", "ROLE_admin", "ROLE_auditor");
         assertThat(new JetonGrantedAuthoritiesConverter("scope:", "", "").convert(jwt))
                 .extracting(GrantedAuthority::getAuthority).containsExactlyInAnyOrder("scope:openid", "scope:orders");
     }
