@@ -49,4 +49,11 @@ public record GrantRequest(RegisteredClient client, Map<String, String> paramete
     public Set<String> scopes() {
         return TokenEndpoints.scopes(parameters.get("scope"), client);
     }
+
+    /** Names the parameters but never shows their values: a grant's parameters may hold a password or a code. */
+    @Override
+    public String toString() {
+        return "GrantRequest[client=" + client.clientId() + ", parameters="
+                + new java.util.TreeSet<>(parameters.keySet()) + "]";
+    }
 }
