@@ -86,6 +86,7 @@ public class JetonEndpointsAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean(name = "jetonEndpointRoutes")
     RouterFunction<ServerResponse> jetonEndpointRoutes(TokenEndpoints endpoints) {
         return endpoints.routes();
     }

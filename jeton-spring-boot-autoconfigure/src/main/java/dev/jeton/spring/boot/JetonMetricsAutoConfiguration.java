@@ -39,6 +39,7 @@ public class JetonMetricsAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean(name = "jetonPurgeMetrics")
     MeterBinder jetonPurgeMetrics(ObjectProvider<PurgeScheduler> scheduler, ObjectProvider<JetonMetrics> metrics) {
         return registry -> scheduler.ifAvailable(purge -> metrics.ifAvailable(m -> m.monitor(purge)));
     }
