@@ -1,4 +1,4 @@
-package dev.jeton.store.inmemory;
+package dev.jeton.refresh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -14,6 +14,7 @@ import dev.jeton.TokenService;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
+import dev.jeton.store.inmemory.InMemoryTokenStore;
 import dev.jeton.testing.TestClock;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.jeton.store.inmemory;
+package dev.jeton.store.tck;
 
 import dev.jeton.RevocationReason;
 import dev.jeton.store.FamilyRecord;
@@ -7,7 +7,7 @@ import dev.jeton.store.Revocation;
 import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.Rotation;
 import dev.jeton.store.StepResult;
-import dev.jeton.store.tck.ForwardingTokenStore;
+import dev.jeton.store.inmemory.InMemoryTokenStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,9 +1,8 @@
-package dev.jeton.store.inmemory;
+package dev.jeton.store.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import dev.jeton.store.tck.TokenStoreContract;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;

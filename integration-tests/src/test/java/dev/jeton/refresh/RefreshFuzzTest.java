@@ -1,4 +1,4 @@
-package dev.jeton.store.inmemory;
+package dev.jeton.refresh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,6 +16,7 @@ import dev.jeton.TokenService;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
+import dev.jeton.store.inmemory.InMemoryTokenStore;
 import dev.jeton.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +40,7 @@ import java.util.Set;
  * </ul>
  *
  * <p>In the normal suite this runs in regression mode on the seeds under
- * {@code src/test/resources/dev/jeton/store/inmemory/RefreshFuzzTestInputs} (100 inputs of a fuzzing run). To fuzz,
+ * {@code src/test/resources/dev/jeton/refresh/RefreshFuzzTestInputs} (100 inputs of a fuzzing run). To fuzz,
  * see README, "Contributing"; pass {@code -Djazzer.instrument=dev.jeton.**} so that coverage includes TokenService.
  */
 class RefreshFuzzTest {

@@ -1,4 +1,4 @@
-package dev.jeton.store.inmemory;
+package dev.jeton.refresh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,6 +22,7 @@ import dev.jeton.key.KeyProvider;
 import dev.jeton.store.FamilyRecord;
 import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.TokenStore;
+import dev.jeton.store.inmemory.InMemoryTokenStore;
 import dev.jeton.store.tck.ForwardingTokenStore;
 import dev.jeton.testing.TestClock;
 import java.time.Duration;

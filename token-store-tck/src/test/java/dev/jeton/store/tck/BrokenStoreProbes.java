@@ -1,7 +1,6 @@
-package dev.jeton.store.inmemory;
+package dev.jeton.store.tck;
 
 import dev.jeton.store.TokenStore;
-import dev.jeton.store.tck.TokenStoreContract;
 import dev.jeton.testing.TestClock;
 import java.util.function.Supplier;
 
