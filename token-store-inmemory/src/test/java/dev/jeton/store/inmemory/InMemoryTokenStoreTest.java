@@ -3,13 +3,10 @@ package dev.jeton.store.inmemory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jeton.IssueRequest;
-import dev.jeton.RefreshRequest;
-import dev.jeton.TokenPair;
 import dev.jeton.TokenService;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
-import dev.jeton.testing.TestClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,8 +14,8 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /**
- * What only the in-memory store does. The contract every store passes runs on it in token-store-tck's tests, and the
- * refresh flows of core on it in integration-tests.
+ * What only the in-memory store does. The contract every store passes runs on it in token-store-tck's tests, and
+ * core's refresh flows on it in integration-tests: both depend on token-test, which depends on this module.
  */
 class InMemoryTokenStoreTest {
 
@@ -50,17 +47,5 @@ class InMemoryTokenStoreTest {
         }
 
         assertThat(memory.familyCount()).isEqualTo(1_100);
-    }
-
-    @Test
-    void theTestServiceIssuesRefreshesAndValidates() {
-        TestClock clock = TestClock.fixed();
-        TokenService tokens = InMemoryTokenStore.tokenServiceForTests(clock);
-
-        TokenPair pair = tokens.issue(IssueRequest.forSubject("alice").client("web").scopes("openid").build());
-        clock.advance(Duration.ofMinutes(15));
-        TokenPair next = tokens.refresh(RefreshRequest.of(pair.refreshToken().orElseThrow()).client("web").build());
-
-        assertThat(tokens.validate(next.accessToken()).subject()).isEqualTo("alice");
     }
 }
