@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The store holds one row per login, however often it refreshes: storage grows with users, not with activity. */
-class OneRowPerLoginTest {
+class OneRowPerLoginIT {
 
     private static final int REFRESHES = 1_000;
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * two (the {@code UPDATE} and the read), each plus the {@code COMMIT} without autocommit; nothing else, no
  * {@code SET autocommit}. Counted over many refreshes after the first, so that statement preparation is settled.
  */
-class WireRoundTripsTest {
+class WireRoundTripsIT {
 
     private static final int REFRESHES = 20;
 
@@ -77,7 +77,7 @@ class WireRoundTripsTest {
 
     /** A data source handing out the one connection again and again; closing it does not close it. */
     private static DataSource pooled(Connection connection) {
-        ClassLoader loader = WireRoundTripsTest.class.getClassLoader();
+        ClassLoader loader = WireRoundTripsIT.class.getClassLoader();
         Connection handle = (Connection) Proxy.newProxyInstance(loader, new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("close")) {

@@ -1,7 +1,7 @@
 package dev.jeton.store.jdbc;
 
 /** The store contract on MARIADB, with a pool that hands out connections with autocommit off. */
-class MariaDbManualCommitJdbcTokenStoreTest extends JdbcTokenStoreContract {
+class MariaDbManualCommitJdbcTokenStoreIT extends JdbcTokenStoreContract {
 
     @Override
     TestDatabases.Kind kind() {

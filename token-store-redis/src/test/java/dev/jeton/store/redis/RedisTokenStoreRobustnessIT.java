@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * The store on the local Redis beyond the contract: garbage under its keys, a server that forgot its scripts, steps
  * sent twice, round trips, time from Jeton's clock, and waiting for replicas that are not there.
  */
-class RedisTokenStoreRobustnessTest {
+class RedisTokenStoreRobustnessIT {
 
     private static final JwtKey KEY = JwtKey.generate("robust", JwsAlgorithm.HS256);
 

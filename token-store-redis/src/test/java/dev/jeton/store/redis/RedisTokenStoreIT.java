@@ -7,7 +7,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 
 /** The contract kit on the local standalone Redis. */
-class RedisTokenStoreTest extends TokenStoreContract {
+class RedisTokenStoreIT extends TokenStoreContract {
 
     private String prefix;
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * Two application instances, each with its own TokenService and connection pool, share one PostgreSQL database and
  * race refreshes, replays and revocations of the same families. Afterwards every invariant of the store design holds.
  */
-class ManyInstancesTest {
+class ManyInstancesIT {
 
     private static final JwtKey KEY = JwtKey.generate("shared", JwsAlgorithm.HS256);
     private static final int ROUNDS = 30;

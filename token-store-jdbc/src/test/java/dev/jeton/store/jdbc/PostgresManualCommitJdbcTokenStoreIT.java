@@ -1,7 +1,7 @@
 package dev.jeton.store.jdbc;
 
 /** The store contract on POSTGRESQL, with a pool that hands out connections with autocommit off. */
-class PostgresManualCommitJdbcTokenStoreTest extends JdbcTokenStoreContract {
+class PostgresManualCommitJdbcTokenStoreIT extends JdbcTokenStoreContract {
 
     @Override
     TestDatabases.Kind kind() {

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * autocommit and with autocommit off: each step applies exactly when {@link FamilyRecord}'s condition holds and then
  * leaves exactly the record its transition describes, and is otherwise refused with the record as it stands.
  */
-class JdbcTokenStoreStepsTest {
+class JdbcTokenStoreStepsIT {
 
     private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
     private static final Instant IDLE = T0.plus(Duration.ofHours(1));

@@ -1,7 +1,7 @@
 package dev.jeton.store.jdbc;
 
 /** The store contract on POSTGRESQL. */
-class PostgresJdbcTokenStoreTest extends JdbcTokenStoreContract {
+class PostgresJdbcTokenStoreIT extends JdbcTokenStoreContract {
 
     @Override
     TestDatabases.Kind kind() {

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * windows by primary key in short transactions, locking only the rows it changes (on MariaDB under REPEATABLE READ, a
  * range {@code UPDATE} used to lock the whole table and deadlock with rotations).
  */
-class PurgeBesideRefreshesTest {
+class PurgeBesideRefreshesIT {
 
     private static final int EXPIRED = 1_500;
     private static final int PASSED_GRACE = 200;

@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * with a trailing space added (MySQL's and MariaDB's PAD SPACE collations, SQL {@code CHAR} columns), not in another
  * case.
  */
-class ExactTextComparisonTest {
+class ExactTextComparisonIT {
 
     private static final JwtKey KEY = JwtKey.generate("k", JwsAlgorithm.HS256);
     private static final List<String> NOT_ALICE = List.of("alice ", "alice  ", "ALICE", "Alice", " alice");
@@ -116,10 +116,10 @@ class ExactTextComparisonTest {
     void hashesDifferingOnlyByCaseOrATrailingSpaceMatchNothing(TestDatabases.Kind kind) {
         service(kind);
         Instant now = clock.instant();
-        FamilyRecord bob = JdbcTokenStoreStepsTest.first("FamilyBobAAAAAAAAAAAAA", "bob");
+        FamilyRecord bob = JdbcTokenStoreStepsIT.first("FamilyBobAAAAAAAAAAAAA", "bob");
         store.createFamily(bob);
         String current = bob.currentHash();
-        String successor = JdbcTokenStoreStepsTest.hash("bob/1");
+        String successor = JdbcTokenStoreStepsIT.hash("bob/1");
 
         for (String other : variants(current)) {
             Rotation rotation = new Rotation(bob.id(), 0, other, successor, now.plusSeconds(60),

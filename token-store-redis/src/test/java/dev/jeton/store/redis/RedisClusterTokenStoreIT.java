@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The contract kit on a Redis Cluster of 3 primaries and 3 replicas, started for this class. */
-class RedisClusterTokenStoreTest extends TokenStoreContract {
+class RedisClusterTokenStoreIT extends TokenStoreContract {
 
     private static TestCluster cluster;
     private static StatefulRedisClusterConnection<String, String> connection;

@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * when even the check fails, the error says the outcome is unknown. And the round trips each operation costs, per
  * database and commit mode, counted at the JDBC calls.
  */
-class FaultsAndRoundTripsTest {
+class FaultsAndRoundTripsIT {
 
     private static final JwtKey KEY = JwtKey.generate("k", JwsAlgorithm.HS256);
     private static final String ROTATION = "SET generation = generation + 1";

@@ -51,7 +51,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * cluster for the class; the test that kills a primary runs last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RedisClusterFaultsTest {
+class RedisClusterFaultsIT {
 
     private static final JwtKey KEY = JwtKey.generate("cluster", JwsAlgorithm.HS256);
     private static final int THREADS = 8;
