@@ -183,7 +183,9 @@ public final class JdbcTokenStore implements TokenStore {
     public static List<String> schemaStatements(Dialect dialect, String tablePrefix) {
         checkPrefix(tablePrefix);
         String script;
-        try (InputStream in = JdbcTokenStore.class.getClassLoader().getResourceAsStream(dialect.schemaResource())) {
+        // Through the class, not its loader: on the module path a class loader finds no resource in this module's
+        // package, which is not open; the module's own classes always do.
+        try (InputStream in = JdbcTokenStore.class.getResourceAsStream("/" + dialect.schemaResource())) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + dialect.schemaResource());
             }
