@@ -99,8 +99,7 @@ public final class TokenAssertions {
             if (e.reason() == reason) {
                 return;
             }
-            throw new AssertionError(expected + ", but it was refused as " + e.reason() + " (" + e.getMessage() + ")",
-                    e);
+            throw refusedAs(expected, e.reason(), e);
         } catch (TokenException e) {
             throw new AssertionError(expected + ", but it failed with " + e.getClass().getSimpleName() + " ("
                     + e.getMessage() + ")", e);
@@ -114,8 +113,7 @@ public final class TokenAssertions {
         try {
             return validate.apply(accessToken);
         } catch (InvalidTokenException e) {
-            throw new AssertionError("expected a valid access token, but it was refused as " + e.reason() + " ("
-                    + e.getMessage() + ")", e);
+            throw refusedAs("expected a valid access token", e.reason(), e);
         }
     }
 
@@ -130,10 +128,15 @@ public final class TokenAssertions {
             if (e.reason() == reason) {
                 return;
             }
-            throw new AssertionError(expected + ", but it was refused as " + e.reason() + " (" + e.getMessage() + ")",
-                    e);
+            throw refusedAs(expected, e.reason(), e);
         }
         throw new AssertionError(expected + ", but it is valid: jti " + verified.jti() + ", subject "
                 + verified.subject() + ", expires at " + verified.expiresAt());
+    }
+
+    /** "{@code expected}, but it was refused as {@code reason} (its message)", with the refusal as the cause. */
+    private static AssertionError refusedAs(String expected, Enum<?> reason, TokenException refusal) {
+        return new AssertionError(expected + ", but it was refused as " + reason + " (" + refusal.getMessage() + ")",
+                refusal);
     }
 }
