@@ -8,9 +8,7 @@ import dev.jeton.internal.Events;
 import dev.jeton.internal.JwsReader;
 import dev.jeton.internal.Options;
 import dev.jeton.internal.RevocationCache;
-import dev.jeton.internal.Scopes;
 import dev.jeton.internal.VerifiedTokenCache;
-import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.store.RevocationStatus;
@@ -18,10 +16,7 @@ import dev.jeton.store.TokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code iss} exactly the issuer: WRONG_ISSUER; {@code aud} contains the audience: WRONG_AUDIENCE;</li>
  *   <li>{@code exp} after now less the skew, else EXPIRED (RFC 7519: expired "on or after" {@code exp});
  *       {@code nbf} and {@code iat} not after now plus the skew, else NOT_YET_VALID;</li>
- *   <li>when {@linkplain Builder#revocationAware revocation-aware}: neither its family ({@code sid}) nor its
+ *   <li>when {@linkplain Builder#revocationAware revocation-aware}: neither its session ({@code sid}) nor its
  *       {@code jti} revoked, else REVOKED; with a {@linkplain Builder#revocationCheck remote revocation check}, the
  *       introspection endpoint still calls it active, else REVOKED.</li>
  * </ol>
@@ -78,8 +73,8 @@ public final class AccessTokenValidator {
     private final Clock clock;
     private final long skewMillis;
     private final int maxTokenLength;
-    private final Set<String> otherAudiences;
     private final JwsReader reader;
+    private final AccessTokenClaims claims;
     private final VerifiedTokenCache cache;
     private final TokenEventListener listener;
     private final RevocationCache revocations;
@@ -92,8 +87,8 @@ public final class AccessTokenValidator {
         this.clock = b.clockOrDefault();
         this.skewMillis = b.skewMillis();
         this.maxTokenLength = b.maxTokenLengthOrDefault();
-        this.otherAudiences = b.otherAudiences;
         this.reader = b.reader(JwsReader.Kind.ACCESS_TOKEN);
+        this.claims = new AccessTokenClaims(issuer, audience, b.otherAudiences, clock, skewMillis);
         this.cache = b.cacheSize > 0 ? new VerifiedTokenCache(b.cacheSize) : null;
         this.listener = b.listener != null ? b.listener : TokenEventListener.none();
         this.revocations = b.revocationStore != null
@@ -152,7 +147,7 @@ public final class AccessTokenValidator {
             if (hit != null) {
                 VerifiedAccessToken verified = checkCached(token, hit);
                 if (verified != null) {
-                    checkAudience(verified.audience(), anyAudience);
+                    claims.checkAudience(verified.audience(), anyAudience);
                     checkRevocation(token, verified);
                     return verified;
                 }
@@ -163,14 +158,14 @@ public final class AccessTokenValidator {
         try {
             JwsReader.Verified read = reader.read(token);
             key = read.key();
-            verified = checkClaims(read.claims(), key, read.algorithm(), anyAudience);
+            verified = claims.judge(read.claims(), key, read.algorithm(), anyAudience);
         } catch (JwsReader.Refused e) {
             throw new InvalidTokenException(Reason.valueOf(e.problem().name()), e.getMessage());
         }
         checkRevocation(token, verified);
         if (cache != null) {
             cache.put(token, new VerifiedTokenCache.Entry(verified, key, verified.expiresAt().toEpochMilli(),
-                    verified.notBefore().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE)), clock.millis());
+                    verified.notBefore().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE)));
         }
         return verified;
     }
@@ -179,11 +174,12 @@ public final class AccessTokenValidator {
         long now = clock.millis();
         if (hit.expiresAtMillis() <= now - skewMillis) {
             cache.remove(token);
-            throw new InvalidTokenException(Reason.EXPIRED, "token expired at " + hit.token().expiresAt());
+            throw new InvalidTokenException(Reason.EXPIRED, JwsReader.timeMessage("token expired at",
+                    hit.expiresAtMillis(), now, skewMillis));
         }
         if (hit.notBeforeMillis() > now + skewMillis) {
-            throw new InvalidTokenException(Reason.NOT_YET_VALID, "token not valid before "
-                    + hit.token().notBefore().orElseThrow());
+            throw new InvalidTokenException(Reason.NOT_YET_VALID, JwsReader.timeMessage("token not valid before",
+                    hit.notBeforeMillis(), now, skewMillis));
         }
         JwtKey current = keys.verificationKey(hit.key().kid()).orElse(null);
         if (current != hit.key()) {
@@ -211,56 +207,18 @@ public final class AccessTokenValidator {
         }
     }
 
-    /** Records a revocation made through the owning service, so it takes effect here at once. */
-    void revoked(String familyId, String jti) {
+    /** Records a session revoked through the owning service, so it takes effect here at once. */
+    void sessionRevoked(String sessionId) {
         if (revocations != null) {
-            if (familyId != null) {
-                revocations.familyRevoked(familyId);
-            }
-            if (jti != null) {
-                revocations.accessTokenRevoked(jti);
-            }
+            revocations.familyRevoked(sessionId);
         }
     }
 
-    private VerifiedAccessToken checkClaims(Map<String, Object> claims, JwtKey key, JwsAlgorithm alg,
-                                            boolean anyAudience) {
-        String sub = JwsReader.requiredString(claims, "sub");
-        String clientId = JwsReader.requiredString(claims, "client_id");
-        String jti = JwsReader.requiredString(claims, "jti");
-        long exp = JwsReader.numericDateMillis(claims, "exp", true);
-        long iat = JwsReader.numericDateMillis(claims, "iat", true);
-        long nbf = JwsReader.numericDateMillis(claims, "nbf", false);
-        String scope = JwsReader.optionalString(claims, "scope");
-        Set<String> scopes;
-        try {
-            scopes = scope == null ? Set.of() : Scopes.parse(scope);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidTokenException(Reason.MALFORMED, "claim 'scope' is not a space-separated list");
+    /** Records an access token revoked through the owning service, so it takes effect here at once. */
+    void accessTokenRevoked(String jti) {
+        if (revocations != null) {
+            revocations.accessTokenRevoked(jti);
         }
-        String sid = JwsReader.optionalString(claims, "sid");
-
-        JwsReader.checkIssuer(claims, issuer);
-        List<String> aud = JwsReader.audience(claims.get("aud"));
-        checkAudience(aud, anyAudience);
-        JwsReader.checkTimes(exp, nbf, iat, clock.millis(), skewMillis);
-        return new VerifiedAccessToken(sub, clientId, issuer, aud, scopes, jti, Instant.ofEpochMilli(iat),
-                Instant.ofEpochMilli(exp), nbf == Long.MIN_VALUE ? Optional.empty()
-                : Optional.of(Instant.ofEpochMilli(nbf)), Optional.ofNullable(sid), key.kid(), alg, claims);
-    }
-
-    /**
-     * {@code aud} must contain the audience; for the owning service's own introspection and revocation, any audience
-     * it issues for (RFC 8707) will do.
-     */
-    private void checkAudience(List<String> aud, boolean anyAudience) {
-        if (aud.contains(audience)) {
-            return;
-        }
-        if (anyAudience && aud.stream().anyMatch(otherAudiences::contains)) {
-            return;
-        }
-        throw new InvalidTokenException(Reason.WRONG_AUDIENCE, "aud does not contain '" + audience + "'");
     }
 
     String issuer() {
@@ -341,7 +299,7 @@ public final class AccessTokenValidator {
         }
 
         /**
-         * Refuses, with {@link Reason#REVOKED}, tokens whose refresh family ({@code sid}) is revoked and tokens whose
+         * Refuses, with {@link Reason#REVOKED}, tokens whose session ({@code sid}) is revoked and tokens whose
          * {@code jti} was revoked, by asking {@code store}. A store's "not revoked" answer is trusted for
          * {@code cacheTtl} (at most five minutes; zero asks on every validation), so a revocation made elsewhere
          * takes effect here within that time; revocations made through the same {@link TokenService} at once,
@@ -399,13 +357,31 @@ public final class AccessTokenValidator {
                         + "both set; a validator asks one source of revocation: the store where it can reach it, "
                         + "else the introspection endpoint");
             }
+            checkRequired();
+            return new AccessTokenValidator(this);
+        }
+
+        /** A new builder with this one's options, to add to without changing this one. */
+        Builder copy() {
+            Builder copy = copyInto(new Builder());
+            copy.audience = audience;
+            copy.cacheSize = cacheSize;
+            copy.listener = listener;
+            copy.revocationStore = revocationStore;
+            copy.revocationCacheTtl = revocationCacheTtl;
+            copy.introspection = introspection;
+            copy.otherAudiences = otherAudiences;
+            return copy;
+        }
+
+        /** Throws unless issuer, audience and keys are set. */
+        void checkRequired() {
             if (issuer == null || audience == null || keys == null) {
                 throw new IllegalStateException("issuer, audience and keys are required"
                         + (issuer == null ? "; issuer(...) is missing" : "")
                         + (audience == null ? "; audience(...) is missing" : "")
                         + (keys == null ? "; keys(...) is missing" : ""));
             }
-            return new AccessTokenValidator(this);
         }
     }
 }

@@ -46,7 +46,7 @@ final class IdTokens {
      * The signed ID token that goes with {@code accessToken}. Fallible (customizer, signature); call it before
      * anything is stored or consumed.
      *
-     * @param sessionId the refresh family, or null without one
+     * @param sessionId the session, or null without one
      * @throws IllegalStateException if the customizer fails or sets a reserved or invalid claim
      */
     String write(JwtKey key, IssueRequest request, String sessionId, String accessToken, Instant now) {

@@ -1,6 +1,7 @@
 package dev.jeton;
 
 import dev.jeton.InvalidTokenException.Reason;
+import dev.jeton.internal.BoundedCache;
 import dev.jeton.internal.BoundedHttp;
 import dev.jeton.internal.Json;
 import dev.jeton.internal.Options;
@@ -13,10 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,11 +71,10 @@ public final class IntrospectionClient {
     private final String formCredentials;
     private final OnFailure onFailure;
     private final long ttlMillis;
-    private final int cacheSize;
     private final Duration requestTimeout;
     private final Clock clock;
     private final HttpClient client;
-    private final ConcurrentHashMap<String, Answer> answers = new ConcurrentHashMap<>();
+    private final BoundedCache<String, Answer> answers;
 
     private IntrospectionClient(Builder b) {
         this.endpoint = b.endpoint;
@@ -88,7 +86,7 @@ public final class IntrospectionClient {
         this.formCredentials = b.post ? "&client_id=" + id + "&client_secret=" + secret : "";
         this.onFailure = b.onFailure;
         this.ttlMillis = (b.cacheTtl != null ? b.cacheTtl : Duration.ofSeconds(10)).toMillis();
-        this.cacheSize = b.cacheSize != null ? b.cacheSize : 10_000;
+        this.answers = new BoundedCache<>(b.cacheSize != null ? b.cacheSize : 10_000);
         this.requestTimeout = b.requestTimeout != null ? b.requestTimeout : Duration.ofSeconds(5);
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.client = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
@@ -167,13 +165,6 @@ public final class IntrospectionClient {
     }
 
     private void keep(String key, Answer answer) {
-        if (answers.size() >= cacheSize) {
-            Iterator<String> it = answers.keySet().iterator();
-            for (int i = 0; i < Math.max(1, cacheSize / 10) && it.hasNext(); i++) {
-                it.next();
-                it.remove();
-            }
-        }
         answers.put(key, answer);
     }
 

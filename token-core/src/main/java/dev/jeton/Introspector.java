@@ -6,7 +6,6 @@ import dev.jeton.store.RefreshFamily;
 import dev.jeton.store.TokenStore;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -47,10 +46,8 @@ final class Introspector {
                 return Introspection.inactive();
             }
             RefreshFamily family = found.get().family();
-            return new Introspection(true, Optional.of("refresh_token"), Optional.of(family.subject()),
-                    Optional.of(family.clientId()), family.scopes(), Optional.of(family.createdAt()),
-                    Optional.of(found.get().idleExpiresAt()), Optional.of(issuer), List.of(), Optional.empty(),
-                    Optional.of(family.id()));
+            return Introspection.Active.ofRefreshToken(family.id(), family.subject(), family.clientId(),
+                    family.scopes(), family.createdAt(), found.get().idleExpiresAt(), issuer);
         }
         VerifiedAccessToken access;
         try {
@@ -62,9 +59,6 @@ final class Introspector {
                 && store.revocationStatus(access.sessionId(), access.jti(), now).revoked()) {
             return Introspection.inactive();
         }
-        return new Introspection(true, Optional.of("access_token"), Optional.of(access.subject()),
-                Optional.of(access.clientId()), access.scopes(), Optional.of(access.issuedAt()),
-                Optional.of(access.expiresAt()), Optional.of(access.issuer()), access.audience(),
-                Optional.of(access.jti()), access.sessionId());
+        return Introspection.Active.of(access);
     }
 }

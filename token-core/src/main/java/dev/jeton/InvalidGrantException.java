@@ -17,11 +17,11 @@ public final class InvalidGrantException extends TokenException {
         MALFORMED,
         /** Well-formed, but no such token is stored. */
         UNKNOWN,
-        /** The token passed its idle expiry, or its family its absolute expiry. */
+        /** The token passed its idle expiry, or its session its absolute expiry. */
         EXPIRED,
-        /** The token or its family was revoked. */
+        /** The token or its session was revoked. */
         REVOKED,
-        /** An already rotated token was presented again: the family is now revoked. */
+        /** An already rotated token was presented again: its session is now revoked. */
         REUSED,
         /** The token was issued to another client; it was not consumed. */
         CLIENT_MISMATCH

@@ -36,7 +36,7 @@ public final class InvalidTokenException extends TokenException {
          * ({@code cty}, nested JWT), or a key reference ({@code jku}, {@code jwk}, {@code x5u}, {@code x5c}).
          */
         UNSUPPORTED_HEADER("The access token uses an unsupported header"),
-        /** The token, or its family, was revoked. */
+        /** The token, or its session, was revoked. */
         REVOKED("The access token was revoked"),
         /** The token is longer than the configured maximum; nothing of it was decoded. */
         TOO_LARGE("The access token is too large");

@@ -85,7 +85,7 @@ public record IssueRequest(String subject, String clientId, Set<String> scopes, 
             copy.put(e.getKey(), Json.checkValue(e.getKey(), e.getValue()));
         }
         Json.checkBudget(copy);
-        claims = Collections.unmodifiableMap(copy);
+        claims = copy.isEmpty() ? Collections.emptyMap() : Collections.unmodifiableMap(copy);
         audiences = checkAudiences(Objects.requireNonNull(audiences, "audiences"));
         Objects.requireNonNull(authTime, "authTime");
         Objects.requireNonNull(acr, "acr").ifPresent(value -> checkText("acr", value));
@@ -157,7 +157,7 @@ public record IssueRequest(String subject, String clientId, Set<String> scopes, 
             }
             copy.add(audience);
         }
-        return Collections.unmodifiableSet(copy);
+        return copy.isEmpty() ? Collections.emptySet() : Collections.unmodifiableSet(copy);
     }
 
     private static void checkNonce(String nonce) {

@@ -113,6 +113,19 @@ abstract class JwsValidatorBuilder<B extends JwsValidatorBuilder<B>> {
         return self();
     }
 
+    /** Copies this builder's options into {@code copy}, a new builder. */
+    B copyInto(B copy) {
+        JwsValidatorBuilder<B> target = copy;
+        target.issuer = issuer;
+        target.keys = keys;
+        target.clock = clock;
+        target.clockSkew = clockSkew;
+        target.maxTokenLength = maxTokenLength;
+        target.algorithms = algorithms;
+        target.providerPolicy = providerPolicy;
+        return copy;
+    }
+
     Clock clockOrDefault() {
         return clock != null ? clock : Clock.systemUTC();
     }

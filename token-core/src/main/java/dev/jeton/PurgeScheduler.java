@@ -118,7 +118,7 @@ public final class PurgeScheduler implements AutoCloseable {
         return failedRuns;
     }
 
-    /** How many rows (families, tokens, denials) the successful runs deleted in all. */
+    /** How many rows (sessions, tokens, denials) the successful runs deleted in all. */
     public long rowsPurged() {
         return rowsPurged;
     }

@@ -15,8 +15,8 @@ import java.util.Optional;
  * <pre>{@code
  * RefreshCookie cookie = RefreshCookie.builder("/oauth/refresh").build();
  * // login:   response header  Set-Cookie: cookie.set(pair)   (and the body without refresh_token)
- * // refresh: RefreshRequest request = cookie.refreshRequest(headers.get("Cookie"), headers.get(cookie.csrfHeader()))
- * //              .client("spa").build();
+ * // refresh: RefreshRequest request = cookie.refreshRequest(headers.first("Cookie"),
+ * //              headers.first(cookie.csrfHeader())).client("spa").build();   // each an Optional<String>
  * // logout:  Set-Cookie: cookie.clear()
  * // failure: cookie.clearAfter(exception).ifPresent(value -> response.addHeader("Set-Cookie", value))
  * }</pre>
@@ -112,14 +112,12 @@ public final class RefreshCookie {
     /**
      * The refresh token of a {@code Cookie} request header, if it carries this cookie.
      *
-     * @param cookieHeader the {@code Cookie} header, or null when the request had none
+     * @param cookieHeader the value of a {@code Cookie} header
      * @throws InvalidRequestException if the header carries this cookie twice (a cookie planted for a wider path or
      *     domain beside the real one): the request is refused rather than guessing which is real
      */
     public Optional<String> read(String cookieHeader) {
-        if (cookieHeader == null) {
-            return Optional.empty();
-        }
+        Objects.requireNonNull(cookieHeader, "cookieHeader");
         String found = null;
         for (String pair : cookieHeader.split(";")) {
             int eq = pair.indexOf('=');
@@ -135,17 +133,19 @@ public final class RefreshCookie {
 
     /**
      * Starts the refresh of a request that came by cookie: checks the CSRF header, then reads the token. Set the
-     * client (and any narrower scopes) on the returned builder.
+     * client (and any narrower scopes) on the returned builder. Either header may be missing from a request, so each
+     * is passed as it came: {@code Optional.ofNullable(request.getHeader("Cookie"))}.
      *
-     * @param cookieHeader the {@code Cookie} header, or null
-     * @param csrfHeaderValue the value of {@link #csrfHeader()}, or null when the request had none
-     * @throws InvalidRequestException if the CSRF header is missing or empty, or there is no refresh cookie, or two
+     * @param cookieHeader the request's {@code Cookie} header, empty when it had none
+     * @param csrfHeaderValue the request's {@link #csrfHeader()}, empty when it had none
+     * @throws InvalidRequestException if the CSRF header is missing or blank, or there is no refresh cookie, or two
      */
-    public RefreshRequest.Builder refreshRequest(String cookieHeader, String csrfHeaderValue) {
-        if (csrfHeaderValue == null || csrfHeaderValue.isBlank()) {
+    public RefreshRequest.Builder refreshRequest(Optional<String> cookieHeader, Optional<String> csrfHeaderValue) {
+        Objects.requireNonNull(cookieHeader, "cookieHeader");
+        if (csrfHeaderValue.filter(value -> !value.isBlank()).isEmpty()) {
             throw new InvalidRequestException("a refresh by cookie needs the " + csrfHeader + " header");
         }
-        return RefreshRequest.of(read(cookieHeader).orElseThrow(
+        return RefreshRequest.of(cookieHeader.flatMap(this::read).orElseThrow(
                 () -> new InvalidRequestException("the request carries no refresh cookie " + name)));
     }
 

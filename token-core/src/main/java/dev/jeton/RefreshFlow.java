@@ -1,6 +1,7 @@
 package dev.jeton;
 
 import dev.jeton.InvalidGrantException.Reason;
+import dev.jeton.internal.BoundedCache;
 import dev.jeton.internal.Events;
 import dev.jeton.internal.RefreshTokenCodec;
 import dev.jeton.store.FamilyRecord;
@@ -13,11 +14,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,20 +37,31 @@ final class RefreshFlow {
     private enum Standing { CURRENT, IN_GRACE }
 
     /**
-     * A family's identity with its login (claims, ID-token facts, audiences) parsed once, and the request a refresh
-     * that narrows nothing mints with, checked once: the claims were checked at login and never change.
+     * What a refresh needs of a family that never changes, kept small because the session cache holds one per
+     * session: its id, its absolute expiry, and the request a refresh that narrows nothing mints with, built from the
+     * login and checked once (the claims were checked at login and never change). The request carries the rest:
+     * subject, client, scopes, claims, audiences and the authentication facts.
      */
-    record Known(RefreshFamily family, LoginRecord login, IssueRequest granted) {
+    record Known(String id, Instant expiresAt, IssueRequest granted) {
 
-        Known(RefreshFamily family, LoginRecord login) {
-            this(family, login, login.refreshRequest(family.subject(), family.clientId(), family.scopes(),
-                    login.audiences()));
+        static Known of(RefreshFamily family, LoginRecord login) {
+            return new Known(family.id(), family.expiresAt(), login.refreshRequest(family.subject(),
+                    family.clientId(), family.scopes(), login.audiences()));
+        }
+
+        String clientId() {
+            return granted.clientId();
+        }
+
+        Set<String> scopes() {
+            return granted.scopes();
         }
 
         /** The request to mint with for these scopes and audiences: the prepared one unless the refresh narrows. */
         IssueRequest requestFor(Set<String> scopes, Set<String> audiences) {
             return scopes.equals(granted.scopes()) && audiences.equals(granted.audiences()) ? granted
-                    : login.refreshRequest(family.subject(), family.clientId(), scopes, audiences);
+                    : new IssueRequest(granted.subject(), granted.clientId(), scopes, granted.claims(), audiences,
+                            granted.authTime(), granted.acr(), granted.amr(), Optional.empty());
         }
     }
 
@@ -64,8 +74,7 @@ final class RefreshFlow {
     private final RefreshRotation rotation;
     private final Duration grace;
     private final int graceUses;
-    private final int cacheSize;
-    private final ConcurrentHashMap<String, Known> known = new ConcurrentHashMap<>();
+    private final BoundedCache<String, Known> known;
 
     RefreshFlow(TokenService service, TokenStore store, RefreshTokenCodec codec, Clock clock,
                 TokenEventListener listener, Duration idleTtl, RefreshRotation rotation, Duration grace, int graceUses,
@@ -79,27 +88,21 @@ final class RefreshFlow {
         this.rotation = rotation;
         this.grace = grace;
         this.graceUses = graceUses;
-        this.cacheSize = cacheSize;
+        this.known = new BoundedCache<>(cacheSize);
     }
 
     /** Remembers a family just created (or read), so its next refresh needs no read. */
     void remember(RefreshFamily family, LoginRecord login) {
-        if (cacheSize == 0) {
-            return;
-        }
-        if (known.size() >= cacheSize) {
-            Iterator<String> it = known.keySet().iterator();
-            for (int i = 0; i < Math.max(1, cacheSize / 16) && it.hasNext(); i++) {
-                it.next();
-                it.remove();
-            }
-        }
-        known.put(family.id(), new Known(family, login));
+        known.put(family.id(), Known.of(family, login));
     }
 
     Instant idleExpiry(RefreshFamily family, Instant now) {
+        return idleExpiry(family.expiresAt(), now);
+    }
+
+    private Instant idleExpiry(Instant absoluteExpiry, Instant now) {
         Instant idle = now.plus(idleTtl);
-        return idle.isBefore(family.expiresAt()) ? idle : family.expiresAt();
+        return idle.isBefore(absoluteExpiry) ? idle : absoluteExpiry;
     }
 
     TokenPair refresh(RefreshRequest request) {
@@ -118,20 +121,20 @@ final class RefreshFlow {
             family = knownOf(read);
             standing = judge(read, presented, now);
         }
-        Set<String> scopes = request.scopes().isEmpty() ? family.family().scopes() : request.scopes();
-        boolean clientMatches = family.family().clientId().equals(request.clientId());
+        Set<String> scopes = request.scopes().isEmpty() ? family.scopes() : request.scopes();
+        boolean clientMatches = family.clientId().equals(request.clientId());
         Set<String> audiences;
         try {
             if (!clientMatches) {
                 throw new InvalidGrantException(Reason.CLIENT_MISMATCH, "refresh token " + presented.label
-                        + " belongs to client " + family.family().clientId() + ", presented by "
+                        + " belongs to client " + family.clientId() + ", presented by "
                         + request.clientId());
             }
-            if (!family.family().scopes().containsAll(scopes)) {
-                throw scopeRefused(family.family(), scopes);
+            if (!family.scopes().containsAll(scopes)) {
+                throw scopeRefused(family.id(), family.scopes(), scopes);
             }
-            audiences = service.audiences().narrow(family.login().audiences(), request.audiences(),
-                    family.family().id());
+            audiences = service.audiences().narrow(family.granted().audiences(), request.audiences(),
+                    family.id());
         } catch (TokenException refused) {
             if (read == null) {
                 // State comes first: a dead or replayed token answers invalid_grant whatever it was sent with.
@@ -139,16 +142,16 @@ final class RefreshFlow {
             }
             throw refused;
         }
-        TokenService.Minted minted = service.mint(family.requestFor(scopes, audiences), family.family().id(), now,
+        AccessTokenMinter.Minted minted = service.mint(family.requestFor(scopes, audiences), family.id(), now,
                 true);
         if (standing == Standing.IN_GRACE) {
             return graceReplay(read, presented, minted, now);
         }
         if (rotation == RefreshRotation.REUSE) {
             StepResult result = store.slide(parsed.familyId(), parsed.generation(), hash,
-                    idleExpiry(family.family(), now), now);
+                    idleExpiry(family.expiresAt(), now), now);
             if (result.applied()) {
-                return refreshed(family.family(), minted, token, now, false);
+                return refreshed(family.id(), family.expiresAt(), minted, token, now, false);
             }
             throw refusedStep(result, presented, now);
         }
@@ -156,16 +159,16 @@ final class RefreshFlow {
         Optional<GraceWindow> window = grace.isZero() ? Optional.empty()
                 : Optional.of(new GraceWindow(hash, codec.seal(token, hash, successor), now.plus(grace), 0));
         StepResult result = store.rotate(new Rotation(parsed.familyId(), parsed.generation(), hash,
-                codec.hash(successor), idleExpiry(family.family(), now), window, now));
+                codec.hash(successor), idleExpiry(family.expiresAt(), now), window, now));
         if (result.applied()) {
-            return refreshed(family.family(), minted, successor, now, false);
+            return refreshed(family.id(), family.expiresAt(), minted, successor, now, false);
         }
         FamilyRecord asItStood = result.record().orElseThrow(() -> gone(presented));
         if (judge(asItStood, presented, now) == Standing.IN_GRACE) {
             return graceReplay(asItStood, presented, minted, now);
         }
         throw new TokenStoreException("the store refused to rotate refresh token " + presented.label
-                + " although it is current and usable", null);
+                + " although it is current and usable");
     }
 
     /** The presented token as the flow needs it; {@link #toString()} shows no secret. */
@@ -195,15 +198,15 @@ final class RefreshFlow {
         } catch (RuntimeException e) {
             throw new TokenStoreException("the stored claims of session " + record.id() + " cannot be read", e);
         }
-        Known read = new Known(record.family(), login);
-        remember(record.family(), login);
+        Known read = Known.of(record.family(), login);
+        known.put(read.id(), read);
         return read;
     }
 
-    private static InvalidScopeException scopeRefused(RefreshFamily family, Set<String> scopes) {
+    private static InvalidScopeException scopeRefused(String sessionId, Set<String> granted, Set<String> scopes) {
         List<String> extra = new ArrayList<>(scopes);
-        extra.removeAll(family.scopes());
-        return new InvalidScopeException("scopes " + extra + " were not granted to session " + family.id());
+        extra.removeAll(granted);
+        return new InvalidScopeException("scopes " + extra + " were not granted to session " + sessionId);
     }
 
     /**
@@ -217,7 +220,7 @@ final class RefreshFlow {
                 && record.currentHash().equals(presented.hash)) {
             if (!now.isBefore(record.idleExpiresAt())) {
                 throw new InvalidGrantException(Reason.EXPIRED, presented + " expired at "
-                        + record.idleExpiresAt());
+                        + record.idleExpiresAt() + "; now " + now);
             }
             return Standing.CURRENT;
         }
@@ -246,14 +249,15 @@ final class RefreshFlow {
         }
         if (record.family().isExpiredAt(now)) {
             return new InvalidGrantException(Reason.EXPIRED, "session " + record.id() + " expired at "
-                    + record.family().expiresAt());
+                    + record.family().expiresAt() + "; now " + now);
         }
         if (generation > record.generation()) {
             return new InvalidGrantException(Reason.UNKNOWN, presented + " names a generation session "
                     + record.id() + " never reached");
         }
         if (!earlierOrForged) {
-            return new InvalidGrantException(Reason.EXPIRED, presented + " expired at " + record.idleExpiresAt());
+            return new InvalidGrantException(Reason.EXPIRED, presented + " expired at " + record.idleExpiresAt()
+                    + "; now " + now);
         }
         if (service.revokeFamily(record.family(), RevocationReason.REUSE_DETECTED, now)) {
             LOG.warn("{} of session {} (client {}) was reused; the session is revoked", presented, record.id(),
@@ -268,36 +272,36 @@ final class RefreshFlow {
     private InvalidGrantException refusedStep(StepResult result, Presented presented, Instant now) {
         FamilyRecord asItStood = result.record().orElseThrow(() -> gone(presented));
         judge(asItStood, presented, now);
-        throw new TokenStoreException("the store refused a step on " + presented + " although it is usable", null);
+        throw new TokenStoreException("the store refused a step on " + presented + " although it is usable");
     }
 
     /**
      * Hands the successor out again within the grace window. The seal is opened before the use is claimed, so nothing
      * fallible follows the claim.
      */
-    private TokenPair graceReplay(FamilyRecord read, Presented presented, TokenService.Minted minted, Instant now) {
+    private TokenPair graceReplay(FamilyRecord read, Presented presented, AccessTokenMinter.Minted minted, Instant now) {
         String sealed = read.grace().orElseThrow().sealedSuccessor();
         String successor;
         try {
             successor = codec.open(presented.token, presented.hash, sealed);
         } catch (IllegalArgumentException e) {
-            throw new TokenStoreException("the sealed successor of session " + read.id() + " does not open", null);
+            throw new TokenStoreException("the sealed successor of session " + read.id() + " does not open");
         }
         StepResult claimed = store.claimGrace(read.id(), presented.hash, graceUses, now);
         if (!claimed.applied()) {
             throw refusedStep(claimed, presented, now);
         }
         if (!claimed.record().orElseThrow().grace().map(GraceWindow::sealedSuccessor).orElse("").equals(sealed)) {
-            throw new TokenStoreException("the store returned another successor for " + presented, null);
+            throw new TokenStoreException("the store returned another successor for " + presented);
         }
         LOG.debug("{} replayed within the grace window of session {}", presented, read.id());
-        return refreshed(read.family(), minted, successor, now, true);
+        return refreshed(read.id(), read.family().expiresAt(), minted, successor, now, true);
     }
 
-    private TokenPair refreshed(RefreshFamily family, TokenService.Minted minted, String refreshToken, Instant now,
-                                boolean graceReplay) {
-        TokenPair pair = service.published(minted, Optional.of(refreshToken), now, Optional.of(family.expiresAt()));
-        Events.publish(listener, new TokenEvent.Refreshed(now, family.id(), pair.accessTokenId(), graceReplay));
+    private TokenPair refreshed(String sessionId, Instant expiresAt, AccessTokenMinter.Minted minted, String refreshToken,
+                                Instant now, boolean graceReplay) {
+        TokenPair pair = service.published(minted, Optional.of(refreshToken), now, Optional.of(expiresAt));
+        Events.publish(listener, new TokenEvent.Refreshed(now, sessionId, pair.accessTokenId(), graceReplay));
         return pair;
     }
 }

@@ -5,10 +5,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A live login of a user, for a "your devices" page: one refresh family. Revoke one with
+ * A live login of a user, for a "your devices" page, with the refresh token it holds. Revoke one with
  * {@link TokenService#revokeSession(String, String)}.
  *
- * @param id the family id, also the access tokens' {@code sid}
+ * @param id the session id, also the access tokens' {@code sid}
  * @param clientId the client logged in
  * @param scopes the scopes granted
  * @param createdAt when the user logged in

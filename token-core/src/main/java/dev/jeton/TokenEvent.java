@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Something that happened to a token, for audit logs and metrics. Events identify tokens by {@code jti} or family
- * id only; they never carry a token, a key or a secret.
+ * Something that happened to a token, for audit logs and metrics. Events identify tokens by {@code jti} or session
+ * id ({@code sid}) only; they never carry a token, a key or a secret.
  */
 public sealed interface TokenEvent permits TokenEvent.Issued, TokenEvent.Refreshed, TokenEvent.ReuseDetected,
         TokenEvent.Revoked, TokenEvent.AccessTokenRevoked, TokenEvent.ValidationFailed {
@@ -21,16 +21,16 @@ public sealed interface TokenEvent permits TokenEvent.Issued, TokenEvent.Refresh
      * @param jti the access token's id
      * @param subject the {@code sub} it was issued to
      * @param clientId the {@code client_id} it was issued to
-     * @param familyId the refresh family ({@code sid}) it belongs to, if any
+     * @param sessionId the session ({@code sid}) it belongs to, if any
      */
-    record Issued(Instant at, String jti, String subject, String clientId, Optional<String> familyId)
+    record Issued(Instant at, String jti, String subject, String clientId, Optional<String> sessionId)
             implements TokenEvent {
         public Issued {
             Objects.requireNonNull(at, "at");
             Objects.requireNonNull(jti, "jti");
             Objects.requireNonNull(subject, "subject");
             Objects.requireNonNull(clientId, "clientId");
-            Objects.requireNonNull(familyId, "familyId");
+            Objects.requireNonNull(sessionId, "sessionId");
         }
     }
 
@@ -51,47 +51,47 @@ public sealed interface TokenEvent permits TokenEvent.Issued, TokenEvent.Refresh
      * A refresh token was exchanged for a new pair.
      *
      * @param at when
-     * @param familyId the family ({@code sid})
+     * @param sessionId the session ({@code sid})
      * @param jti the new access token's id
      * @param graceReplay whether the grace window returned the already-issued successor instead of rotating
      */
-    record Refreshed(Instant at, String familyId, String jti, boolean graceReplay) implements TokenEvent {
+    record Refreshed(Instant at, String sessionId, String jti, boolean graceReplay) implements TokenEvent {
         public Refreshed {
             Objects.requireNonNull(at, "at");
-            Objects.requireNonNull(familyId, "familyId");
+            Objects.requireNonNull(sessionId, "sessionId");
             Objects.requireNonNull(jti, "jti");
         }
     }
 
     /**
-     * A rotated refresh token was presented again, and its family was revoked: the token may have been stolen.
+     * A rotated refresh token was presented again, and its session was revoked: the token may have been stolen.
      *
      * @param at when
-     * @param familyId the family, now revoked
-     * @param subject the family's subject
-     * @param clientId the family's client
+     * @param sessionId the session, now revoked
+     * @param subject the session's subject
+     * @param clientId the session's client
      */
-    record ReuseDetected(Instant at, String familyId, String subject, String clientId) implements TokenEvent {
+    record ReuseDetected(Instant at, String sessionId, String subject, String clientId) implements TokenEvent {
         public ReuseDetected {
             Objects.requireNonNull(at, "at");
-            Objects.requireNonNull(familyId, "familyId");
+            Objects.requireNonNull(sessionId, "sessionId");
             Objects.requireNonNull(subject, "subject");
             Objects.requireNonNull(clientId, "clientId");
         }
     }
 
     /**
-     * A refresh family was revoked.
+     * A session (a login, with its refresh token) was revoked.
      *
      * @param at when
-     * @param familyId the family
+     * @param sessionId the session
      * @param subject its subject
      * @param reason why
      */
-    record Revoked(Instant at, String familyId, String subject, RevocationReason reason) implements TokenEvent {
+    record Revoked(Instant at, String sessionId, String subject, RevocationReason reason) implements TokenEvent {
         public Revoked {
             Objects.requireNonNull(at, "at");
-            Objects.requireNonNull(familyId, "familyId");
+            Objects.requireNonNull(sessionId, "sessionId");
             Objects.requireNonNull(subject, "subject");
             Objects.requireNonNull(reason, "reason");
         }

@@ -24,7 +24,7 @@ import java.util.Set;
  * @param expiresAt when the access token expires
  * @param scopes the scopes of the access token, in order
  * @param refreshToken the refresh token, when one was issued
- * @param sessionId the refresh family id ({@code sid}), when there is one
+ * @param sessionId the session id ({@code sid}), when there is one
  * @param idToken the OIDC ID token, when one was issued
  * @param sessionExpiresAt the absolute expiry of the login the refresh token belongs to, when there is one: what a
  *     refresh cookie's {@code Max-Age} counts down to

@@ -1,11 +1,10 @@
 package dev.jeton;
 
 import dev.jeton.internal.AccessTokenWriter;
-import dev.jeton.internal.Base64Url;
-import dev.jeton.internal.Events;
 import dev.jeton.internal.JwsSigner;
 import dev.jeton.internal.Options;
 import dev.jeton.internal.RefreshTokenCodec;
+import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.key.ProviderPolicy;
@@ -17,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -41,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Access tokens follow RFC 9068: header {@code typ: at+jwt} and {@code kid}; claims {@code iss}, {@code sub},
- * {@code aud}, {@code exp}, {@code iat}, {@code jti}, {@code client_id}, {@code scope}, {@code sid} (the refresh
- * family, when there is a store), then the request's and the customizer's claims. Validation is
+ * {@code aud}, {@code exp}, {@code iat}, {@code jti}, {@code client_id}, {@code scope}, {@code sid} (the session,
+ * when there is a store), then the request's and the customizer's claims. Validation is
  * {@link AccessTokenValidator}'s, with the same issuer, audience, keys and clock.
  *
  * <p>With a {@link TokenStore}, {@link #issue} also returns an opaque refresh token, and {@link #refresh},
@@ -50,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * refresh checks, in this order, and a failed check consumes nothing: the token's shape (no store access), that it is
  * known, that it belongs to the presenting client, that the scopes asked for were granted; then one atomic step in
  * the store rotates it (or, in {@link RefreshRotation#REUSE} mode, slides its idle expiry). A rotated token presented
- * again within the grace window returns the same successor; outside it, it revokes its whole family (reuse
+ * again within the grace window returns the same successor; outside it, it revokes its whole session (reuse
  * detection).
  *
  * <p>Instances are immutable and thread-safe; build one and share it.
@@ -60,56 +58,48 @@ public final class TokenService {
     private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
     private static final Duration MAX_ACCESS_TTL = Duration.ofDays(1);
     private static final Duration MAX_GRACE = Duration.ofSeconds(60);
-    private static final int PURGE_BATCH = 1_000;
-    private static final int SESSION_ID_LENGTH = 22;
-    private static final int DEFAULT_FAMILY_CACHE = 10_000;
 
     private final String issuer;
     private final Audiences audiences;
     private final KeyProvider keys;
     private final Clock clock;
-    private final Duration accessTokenTtl;
-    private final ClaimsCustomizer customizer;
-    private final TokenEventListener listener;
-    private final AccessTokenWriter writer;
-    private final IdTokens idTokens;
+    private final Set<JwsAlgorithm> algorithms;
+    private final boolean idTokens;
     private final AccessTokenValidator validator;
-    private final int maxTokenLength;
-    private final SecureRandom random = new SecureRandom();
+    private final AccessTokenMinter minter;
 
     private final TokenStore store;
     private final RefreshTokenCodec refreshTokens;
-    private final Duration idleTtl;
     private final Duration maxTtl;
-    private final RefreshRotation rotation;
-    private final Duration grace;
-    private final int graceUses;
     private final RefreshFlow flow;
+    private final Sessions sessions;
     private final Introspector introspector;
 
-    private TokenService(Builder b) {
-        this.issuer = b.validator.issuer();
-        this.audiences = new Audiences(b.validator.audience(), b.additionalAudiences);
-        this.keys = b.validator.keys();
-        this.clock = b.clock;
-        this.accessTokenTtl = b.accessTokenTtl != null ? b.accessTokenTtl : Duration.ofMinutes(15);
-        this.customizer = b.customizer;
-        this.listener = b.listener != null ? b.listener : TokenEventListener.none();
-        JwsSigner signer = new JwsSigner(b.providerPolicy != null ? b.providerPolicy : ProviderPolicy.FASTEST);
-        this.writer = new AccessTokenWriter(signer);
-        this.idTokens = b.idTokenTtl == null ? null : new IdTokens(issuer, b.idTokenTtl, b.idTokenCustomizer, signer);
-        this.validator = b.validator;
-        this.maxTokenLength = b.validator.maxTokenLength();
-        this.store = b.store;
-        this.refreshTokens = b.store == null ? null
-                : new RefreshTokenCodec(b.prefix != null ? b.prefix : "jrt", b.pepper, random);
-        this.idleTtl = b.idleTtl != null ? b.idleTtl : Duration.ofDays(14);
-        this.maxTtl = b.maxTtl != null ? b.maxTtl : Duration.ofDays(90);
-        this.rotation = b.rotation != null ? b.rotation : RefreshRotation.ROTATE;
-        this.grace = b.grace != null ? b.grace : Duration.ZERO;
-        this.graceUses = b.graceUses != null ? b.graceUses : 1;
-        this.flow = b.store == null ? null : new RefreshFlow(this, store, refreshTokens, clock, listener, idleTtl,
-                rotation, grace, graceUses, b.familyCacheSize != null ? b.familyCacheSize : DEFAULT_FAMILY_CACHE);
+    private TokenService(ServiceSettings settings, AccessTokenValidator validator) {
+        this.issuer = validator.issuer();
+        this.audiences = new Audiences(validator.audience(), settings.additionalAudiences());
+        this.keys = validator.keys();
+        this.clock = settings.clock();
+        this.algorithms = settings.algorithms();
+        this.idTokens = settings.idTokens().isPresent();
+        this.validator = validator;
+        SecureRandom random = new SecureRandom();
+        JwsSigner signer = new JwsSigner(settings.providerPolicy());
+        this.minter = new AccessTokenMinter(issuer, audiences, keys, algorithms, settings.accessTokenTtl(),
+                settings.customizer().orElse(null), new AccessTokenWriter(signer),
+                settings.idTokens().map(id -> new IdTokens(issuer, id.ttl(), id.customizer().orElse(null), signer))
+                        .orElse(null),
+                validator.maxTokenLength(), settings.listener(), random);
+        ServiceSettings.RefreshSettings refresh = settings.refresh().orElse(null);
+        this.store = refresh == null ? null : refresh.store();
+        this.refreshTokens = refresh == null ? null
+                : new RefreshTokenCodec(refresh.prefix(), refresh.pepper().orElse(null), random);
+        this.maxTtl = refresh == null ? null : refresh.maxTtl();
+        this.flow = refresh == null ? null : new RefreshFlow(this, store, refreshTokens, clock, settings.listener(),
+                refresh.idleTtl(), refresh.rotation(), refresh.grace(), refresh.graceUses(),
+                refresh.sessionCacheSize());
+        this.sessions = refresh == null ? null
+                : new Sessions(store, refreshTokens, validator, settings.listener(), clock);
         this.introspector = new Introspector(issuer, store, refreshTokens, validator, clock);
     }
 
@@ -120,8 +110,8 @@ public final class TokenService {
 
     /**
      * Issues tokens for a subject and client: an access token, and with a store a refresh token that starts a new
-     * family (one login grant). The access token is signed before the family is stored, so a failure leaves no
-     * family behind.
+     * session (one login grant). The access token is signed before the session is stored, so a failure leaves no
+     * session behind.
      *
      * <p>With {@linkplain Builder#idTokens ID tokens} on and {@code openid} among the scopes, an OpenID Connect ID
      * token comes too, signed before anything is stored.
@@ -136,19 +126,19 @@ public final class TokenService {
         Objects.requireNonNull(request, "request");
         Instant now = clock.instant();
         if (store == null) {
-            return published(mint(request, null, now, true), Optional.empty(), now, Optional.empty());
+            return minter.published(minter.mint(request, null, now, true), Optional.empty(), now, Optional.empty());
         }
         String reference = refreshTokens.newFamilyReference();
-        String familyId = RefreshTokenCodec.familyId(reference);
-        Minted minted = mint(request, familyId, now, true);
+        String sessionId = RefreshTokenCodec.familyId(reference);
+        AccessTokenMinter.Minted minted = minter.mint(request, sessionId, now, true);
         String refreshToken = refreshTokens.newToken(reference, 0);
         LoginRecord login = LoginRecord.of(request, now);
-        RefreshFamily family = new RefreshFamily(familyId, request.subject(), request.clientId(), request.scopes(),
+        RefreshFamily family = new RefreshFamily(sessionId, request.subject(), request.clientId(), request.scopes(),
                 login.toJson(now), now, now.plus(maxTtl));
         store.createFamily(FamilyRecord.first(family, refreshTokens.hash(refreshToken), flow.idleExpiry(family, now)));
         flow.remember(family, login);
-        LOG.debug("started refresh family {} for client {}", family.id(), family.clientId());
-        return published(minted, Optional.of(refreshToken), now, Optional.of(family.expiresAt()));
+        LOG.debug("started session {} for client {}", family.id(), family.clientId());
+        return minter.published(minted, Optional.of(refreshToken), now, Optional.of(family.expiresAt()));
     }
 
     /**
@@ -165,7 +155,7 @@ public final class TokenService {
     public TokenPair issueAccessToken(IssueRequest request) {
         Objects.requireNonNull(request, "request");
         Instant now = clock.instant();
-        return published(mint(request, null, now, false), Optional.empty(), now, Optional.empty());
+        return minter.published(minter.mint(request, null, now, false), Optional.empty(), now, Optional.empty());
     }
 
     /**
@@ -179,8 +169,8 @@ public final class TokenService {
      * <ol>
      *   <li>the token's shape (prefix, length, checksum), without the store: else {@code MALFORMED};</li>
      *   <li>that it is known: else {@code UNKNOWN};</li>
-     *   <li>its state, before anything about the request is judged: a revoked family or token is {@code REVOKED},
-     *       an expired one {@code EXPIRED}, and a rotated token outside its grace window is reuse: its family is
+     *   <li>its state, before anything about the request is judged: a revoked session or token is {@code REVOKED},
+     *       an expired one {@code EXPIRED}, and a rotated token outside its grace window is reuse: its session is
      *       revoked and the answer is {@code REUSED}. So a replayed or dead token gets the same {@code invalid_grant}
      *       whatever client or scope it comes with, and replay is always detected;</li>
      *   <li>for a usable token (current, or rotated within its grace window): the client ({@code CLIENT_MISMATCH}),
@@ -196,7 +186,7 @@ public final class TokenService {
      * as it was: a failed refresh consumes nothing.
      *
      * @throws InvalidGrantException if the token is malformed, unknown, expired, revoked, of another client, or
-     *     reused (in which case its family is now revoked)
+     *     reused (in which case its session is now revoked)
      * @throws InvalidScopeException if a scope asked for was not granted; the token was not consumed
      * @throws InvalidTargetException if an audience asked for was not granted; the token was not consumed
      * @throws KeyException if no signing key is available or signing fails; the token was not consumed
@@ -211,62 +201,24 @@ public final class TokenService {
         return flow.refresh(request);
     }
 
-    /**
-     * A signed access token, and ID token if one goes with it, not yet handed out: everything fallible about issuing
-     * them is done.
-     */
-    record Minted(IssueRequest request, String familyId, String token, String jti, long expiresAtSeconds,
-                  String kid, Optional<String> idToken) {
+    /** {@link AccessTokenMinter#mint}, for the refresh flow. */
+    AccessTokenMinter.Minted mint(IssueRequest request, String sessionId, Instant now, boolean mayHaveIdToken) {
+        return minter.mint(request, sessionId, now, mayHaveIdToken);
     }
 
-    Minted mint(IssueRequest request, String familyId, Instant now, boolean mayHaveIdToken) {
-        List<String> aud = audiences.resolve(request.audiences());
-        Map<String, Object> extra = extraClaims(request);
-        JwtKey key = keys.signingKey();
-        long iat = now.getEpochSecond();
-        long exp = iat + accessTokenTtl.toSeconds();
-        String jti = newId();
-        String token = checkLength("access token", request, writer.write(key, new AccessTokenWriter.Claims(issuer,
-                request.subject(), aud, iat, exp, jti, request.clientId(), request.scopes(), familyId, extra)));
-        Optional<String> idToken = Optional.empty();
-        if (mayHaveIdToken && idTokens != null && IdTokens.wanted(request)) {
-            idToken = Optional.of(checkLength("ID token", request,
-                    idTokens.write(key, request, familyId, token, now)));
-        }
-        return new Minted(request, familyId, token, jti, exp, key.kid(), idToken);
+    /** {@link AccessTokenMinter#published}, for the refresh flow. */
+    TokenPair published(AccessTokenMinter.Minted minted, Optional<String> refreshToken, Instant now,
+                        Optional<Instant> sessionExpiresAt) {
+        return minter.published(minted, refreshToken, now, sessionExpiresAt);
     }
 
-    private String checkLength(String what, IssueRequest request, String token) {
-        if (token.length() > maxTokenLength) {
-            throw new IllegalStateException("the " + what + " for client " + request.clientId() + " would be "
-                    + token.length() + " characters, more than the validator accepts (" + maxTokenLength
-                    + "); issue fewer or smaller claims, or raise maxTokenLength");
-        }
-        return token;
-    }
-
-    TokenPair published(Minted m, Optional<String> refreshToken, Instant now, Optional<Instant> sessionExpiresAt) {
-        LOG.debug("issued access token jti={} client={} kid={}", m.jti(), m.request().clientId(), m.kid());
-        Events.publish(listener, new TokenEvent.Issued(now, m.jti(), m.request().subject(), m.request().clientId(),
-                Optional.ofNullable(m.familyId())));
-        return new TokenPair(m.token(), m.jti(), accessTokenTtl, Instant.ofEpochSecond(m.expiresAtSeconds()),
-                m.request().scopes(), refreshToken, Optional.ofNullable(m.familyId()), m.idToken(), sessionExpiresAt);
+    /** {@link Sessions#revoke(RefreshFamily, RevocationReason, Instant)}, for the refresh flow's reuse detection. */
+    boolean revokeFamily(RefreshFamily family, RevocationReason reason, Instant now) {
+        return sessions.revoke(family, reason, now);
     }
 
     Audiences audiences() {
         return audiences;
-    }
-
-    private Map<String, Object> extraClaims(IssueRequest request) {
-        return customizer == null ? request.claims()
-                : CustomClaims.merge(request.claims(), customizer.claims(request), IssueRequest.RESERVED_CLAIMS,
-                        "claims customizer");
-    }
-
-    private String newId() {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        return Base64Url.encode(bytes);
     }
 
     /**
@@ -282,80 +234,49 @@ public final class TokenService {
     }
 
     /**
-     * Revokes a token, of either kind (RFC 7009): a refresh token revokes its whole family; an access token has its
-     * {@code jti} denied until it expires (seen by revocation-aware validation). An unknown, malformed, expired or
-     * foreign token is ignored, as RFC 7009 §2.2 asks.
+     * Revokes a token, of either kind (RFC 7009), whatever client it was issued to: a refresh token revokes its whole
+     * session; an access token has its {@code jti} denied until it expires (seen by revocation-aware validation). An
+     * empty, unknown, malformed, expired or foreign token is ignored, as RFC 7009 §2.2 asks. For a revocation
+     * endpoint, where a client may revoke only its own tokens, use {@link #revoke(String, String)}.
      *
      * @throws TokenStoreException if the store fails
      * @throws IllegalStateException if this service has no store
      */
     public void revoke(String token) {
-        revoke(token, null);
+        revoke(Objects.requireNonNull(token, "token"), Optional.empty());
     }
 
     /**
      * Revokes a token of either kind if it was issued to {@code clientId} (RFC 7009 §2.1); a token of another client
-     * is left alone, silently, so the answer does not reveal that it exists.
+     * is left alone, silently, so the answer does not reveal that it exists. Otherwise as {@link #revoke(String)}.
      *
      * @throws TokenStoreException if the store fails
      * @throws IllegalStateException if this service has no store
      */
     public void revoke(String token, String clientId) {
+        revoke(Objects.requireNonNull(token, "token"), Optional.of(Objects.requireNonNull(clientId, "clientId")));
+    }
+
+    private void revoke(String token, Optional<String> clientId) {
         requireStore("revoke");
-        if (token == null || token.isEmpty()) {
-            return;
-        }
-        Instant now = clock.instant();
-        Optional<RefreshTokenCodec.Parsed> parsed = refreshTokens.parse(token);
-        if (parsed.isPresent()) {
-            // Any token of the family up to its current generation: only real tokens carry the family reference.
-            store.findFamily(parsed.get().familyId())
-                    .filter(record -> parsed.get().generation() <= record.generation())
-                    .filter(record -> clientId == null || record.family().clientId().equals(clientId))
-                    .ifPresent(record -> revokeFamily(record.family(), RevocationReason.LOGOUT, now));
-            return;
-        }
-        VerifiedAccessToken access;
-        try {
-            access = validator.validate(token, false, true);
-        } catch (InvalidTokenException e) {
-            return;
-        }
-        if (clientId == null || access.clientId().equals(clientId)) {
-            store.revokeAccessToken(access.jti(), access.expiresAt());
-            validator.revoked(null, access.jti());
-            LOG.debug("access token jti={} revoked", access.jti());
-            Events.publish(listener, new TokenEvent.AccessTokenRevoked(now, access.jti(), access.expiresAt()));
-        }
+        sessions.revoke(token, clientId);
     }
 
     /**
-     * Logs a subject out everywhere: revokes every live family of exactly {@code subject} (case and trailing spaces
+     * Logs a subject out everywhere: revokes every live session of exactly {@code subject} (case and trailing spaces
      * count). A subject no request could carry has none.
      *
-     * @return how many families were revoked
-     * @throws TokenStoreException if the store fails (some families may already be revoked; call again)
+     * @return how many sessions were revoked
+     * @throws TokenStoreException if the store fails (some sessions may already be revoked; call again)
      * @throws IllegalStateException if this service has no store
      */
     public int revokeAll(String subject) {
         requireStore("revokeAll");
-        if (!isSubject(subject)) {
-            return 0;
-        }
-        Instant now = clock.instant();
-        int revoked = 0;
-        for (FamilyRecord record : store.liveFamilies(subject, now)) {
-            // Exactly this subject, whatever the store's collation makes of case or trailing spaces.
-            if (record.family().subject().equals(subject)
-                    && revokeFamily(record.family(), RevocationReason.LOGOUT_ALL, now)) {
-                revoked++;
-            }
-        }
-        return revoked;
+        return sessions.revokeAll(subject);
     }
 
     /**
-     * The live sessions (families) of {@code subject}, oldest first, for a "your devices" page. Subjects are compared
+     * The live sessions of {@code subject}, oldest first, for a "your devices" page. Subjects are compared
      * exactly (case and trailing spaces count); a subject no request could carry has none.
      *
      * @throws TokenStoreException if the store fails
@@ -363,15 +284,7 @@ public final class TokenService {
      */
     public List<Session> sessions(String subject) {
         requireStore("sessions");
-        if (!isSubject(subject)) {
-            return List.of();
-        }
-        return store.liveFamilies(subject, clock.instant()).stream()
-                .map(FamilyRecord::family)
-                .filter(f -> f.subject().equals(subject))
-                .sorted(java.util.Comparator.comparing(RefreshFamily::createdAt))
-                .map(f -> new Session(f.id(), f.clientId(), f.scopes(), f.createdAt(), f.expiresAt()))
-                .toList();
+        return sessions.of(subject);
     }
 
     /**
@@ -385,48 +298,7 @@ public final class TokenService {
      */
     public boolean revokeSession(String subject, String sessionId) {
         requireStore("revokeSession");
-        if (!isSubject(subject) || !isSessionId(sessionId)) {
-            return false;
-        }
-        Instant now = clock.instant();
-        return store.findFamily(sessionId)
-                .filter(record -> record.family().subject().equals(subject) && record.isLiveAt(now))
-                .map(record -> revokeFamily(record.family(), RevocationReason.SESSION_REVOKED, now))
-                .orElse(false);
-    }
-
-    /** Whether {@code subject} could have been issued: anything else has no sessions, and never reaches the store. */
-    private static boolean isSubject(String subject) {
-        try {
-            IssueRequest.checkId("subject", subject);
-            return true;
-        } catch (InvalidRequestException e) {
-            return false;
-        }
-    }
-
-    /** Whether {@code id} has the shape of the session ids this service makes (22 base64url characters). */
-    private static boolean isSessionId(String id) {
-        if (id == null || id.length() != SESSION_ID_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    boolean revokeFamily(RefreshFamily family, RevocationReason reason, Instant now) {
-        boolean revoked = store.revokeFamily(family.id(), reason, now);
-        validator.revoked(family.id(), null);
-        if (revoked) {
-            LOG.debug("session {} revoked: {}", family.id(), reason);
-            Events.publish(listener, new TokenEvent.Revoked(now, family.id(), family.subject(), reason));
-        }
-        return revoked;
+        return sessions.revokeSession(subject, sessionId);
     }
 
     /**
@@ -442,7 +314,7 @@ public final class TokenService {
     }
 
     /**
-     * Deletes what can no longer matter: families past their absolute expiry with their tokens, and access-token
+     * Deletes what can no longer matter: sessions past their absolute expiry with their tokens, and access-token
      * denials past their expiry, in bounded batches. Schedule it (hourly is plenty); it never removes a row that
      * could still detect reuse.
      *
@@ -452,15 +324,7 @@ public final class TokenService {
      */
     public int purgeExpired() {
         requireStore("purgeExpired");
-        Instant now = clock.instant();
-        int total = 0;
-        int deleted;
-        do {
-            deleted = store.purgeExpired(now, PURGE_BATCH);
-            total += deleted;
-        } while (deleted >= PURGE_BATCH);
-        LOG.debug("purged {} expired rows", total);
-        return total;
+        return sessions.purgeExpired();
     }
 
     private void requireStore(String operation) {
@@ -501,9 +365,9 @@ public final class TokenService {
         if (store != null) {
             metadata.grantTypes("refresh_token");
         }
-        if (idTokens != null) {
+        if (idTokens) {
             metadata.scopes(IdTokens.OPENID).idTokenSigningAlgorithms(keys.verificationKeys().stream()
-                    .map(JwtKey::algorithm).distinct().toArray(dev.jeton.key.JwsAlgorithm[]::new));
+                    .map(JwtKey::algorithm).filter(algorithms::contains).distinct().toArray(JwsAlgorithm[]::new));
         }
         return metadata;
     }
@@ -518,26 +382,26 @@ public final class TokenService {
      * the required options and conflicts. Not thread-safe.
      */
     public static final class Builder {
-        private final AccessTokenValidator.Builder validatorBuilder = AccessTokenValidator.builder();
-        private AccessTokenValidator validator;
-        private Clock clock;
-        private Duration accessTokenTtl;
-        private ClaimsCustomizer customizer;
-        private TokenEventListener listener;
-        private ProviderPolicy providerPolicy;
-        private TokenStore store;
-        private Duration idleTtl;
-        private Duration maxTtl;
-        private RefreshRotation rotation;
-        private Duration grace;
-        private Integer graceUses;
-        private String prefix;
-        private byte[] pepper;
-        private Duration revocationCacheTtl;
-        private Integer familyCacheSize;
-        private Set<String> additionalAudiences = Set.of();
-        private Duration idTokenTtl;
-        private IdTokenClaimsCustomizer idTokenCustomizer;
+        final AccessTokenValidator.Builder validatorBuilder = AccessTokenValidator.builder();
+        Clock clock;
+        Duration accessTokenTtl;
+        ClaimsCustomizer customizer;
+        TokenEventListener listener;
+        ProviderPolicy providerPolicy;
+        Set<JwsAlgorithm> algorithms;
+        TokenStore store;
+        Duration idleTtl;
+        Duration maxTtl;
+        RefreshRotation rotation;
+        Duration grace;
+        Integer graceUses;
+        String prefix;
+        byte[] pepper;
+        Duration revocationCacheTtl;
+        Integer sessionCacheSize;
+        Set<String> additionalAudiences = Set.of();
+        Duration idTokenTtl;
+        IdTokenClaimsCustomizer idTokenCustomizer;
 
         Builder() {
         }
@@ -594,15 +458,19 @@ public final class TokenService {
         /**
          * How many sessions' fixed parts (subject, client, scopes, claims, lifetime) this service keeps in memory, so
          * that refreshing one it knows costs the store a single conditional step and no read. Revocation and rotation
-         * state is never cached. Default 10,000 (a few hundred bytes each); 0 turns it off; at most 10,000,000.
+         * state is never cached. A session that is not in the cache costs its refresh one read more (two round
+         * trips instead of one). Default 100,000, about 560 bytes a session with two scopes and no extra claims, so
+         * some 56 MB when full: it fills only with the sessions this instance issues or refreshes, and when full keeps
+         * the ones refreshed lately ({@code CLOCK} eviction). Size it to the sessions an instance serves; 0 turns it
+         * off; at most 10,000,000.
          */
         public Builder sessionCache(int maximumSize) {
-            Options.requireNotSet("sessionCache", this.familyCacheSize);
+            Options.requireNotSet("sessionCache", this.sessionCacheSize);
             if (maximumSize < 0 || maximumSize > 10_000_000) {
                 throw new IllegalArgumentException("sessionCache must be between 0 and 10,000,000, got "
                         + maximumSize);
             }
-            this.familyCacheSize = maximumSize;
+            this.sessionCacheSize = maximumSize;
             return this;
         }
 
@@ -615,7 +483,7 @@ public final class TokenService {
 
         /**
          * How long a refresh token stays usable without being used; each refresh starts a new idle period, never past
-         * the family's absolute expiry. Default 14 days.
+         * the session's absolute expiry. Default 14 days.
          */
         public Builder refreshTokenIdleTtl(Duration ttl) {
             Options.requireNotSet("refreshTokenIdleTtl", this.idleTtl);
@@ -623,7 +491,7 @@ public final class TokenService {
             return this;
         }
 
-        /** The absolute lifetime of a family (a login), from issue; never extended. Default 90 days. */
+        /** The absolute lifetime of a session (a login), from issue; never extended. Default 90 days. */
         public Builder refreshTokenMaxTtl(Duration ttl) {
             Options.requireNotSet("refreshTokenMaxTtl", this.maxTtl);
             this.maxTtl = positive("refreshTokenMaxTtl", ttl);
@@ -690,7 +558,7 @@ public final class TokenService {
         }
 
         /**
-         * Makes validation refuse access tokens of revoked families and revoked {@code jti}s, asking the store; see
+         * Makes validation refuse access tokens of revoked sessions and revoked {@code jti}s, asking the store; see
          * {@link AccessTokenValidator.Builder#revocationAware}. Needs {@link #store}.
          */
         public Builder revocationAwareValidation(Duration cacheTtl) {
@@ -729,7 +597,6 @@ public final class TokenService {
         public Builder clock(Clock clock) {
             Options.requireNotSet("clock", this.clock);
             this.clock = Objects.requireNonNull(clock, "clock");
-            validatorBuilder.clock(clock);
             return this;
         }
 
@@ -779,7 +646,6 @@ public final class TokenService {
         public Builder eventListener(TokenEventListener listener) {
             Options.requireNotSet("eventListener", this.listener);
             this.listener = Objects.requireNonNull(listener, "eventListener");
-            validatorBuilder.eventListener(listener);
             return this;
         }
 
@@ -787,7 +653,21 @@ public final class TokenService {
         public Builder providerPolicy(ProviderPolicy policy) {
             Options.requireNotSet("providerPolicy", this.providerPolicy);
             this.providerPolicy = Objects.requireNonNull(policy, "providerPolicy");
-            validatorBuilder.providerPolicy(policy);
+            return this;
+        }
+
+        /**
+         * The JWS algorithms this service signs with and accepts, as {@link AccessTokenValidator.Builder#algorithms}:
+         * validation refuses any other ({@link InvalidTokenException.Reason#ALGORITHM_NOT_ALLOWED}), issuing with a
+         * signing key of any other fails with a {@link KeyException}, and {@link #metadata()} advertises only these.
+         * By default every {@link JwsAlgorithm}; each token must still use exactly the algorithm its key is bound to.
+         *
+         * @throws IllegalArgumentException if none is given
+         * @throws IllegalStateException if already set
+         */
+        public Builder algorithms(JwsAlgorithm... algorithms) {
+            Options.requireNotSet("algorithms", this.algorithms);
+            this.algorithms = Options.checkAlgorithms(algorithms);
             return this;
         }
 
@@ -799,38 +679,8 @@ public final class TokenService {
          *     customizer without ID tokens)
          */
         public TokenService build() {
-            if (store == null && (idleTtl != null || maxTtl != null || rotation != null || grace != null
-                    || graceUses != null || prefix != null || pepper != null || revocationCacheTtl != null
-                    || familyCacheSize != null)) {
-                throw new IllegalStateException("refresh-token options need a token store; set store(...) or remove "
-                        + "them");
-            }
-            Duration idle = idleTtl != null ? idleTtl : Duration.ofDays(14);
-            Duration max = maxTtl != null ? maxTtl : Duration.ofDays(90);
-            if (idle.compareTo(max) > 0) {
-                throw new IllegalStateException("refreshTokenIdleTtl (" + idle + ") must not exceed refreshTokenMaxTtl ("
-                        + max + ")");
-            }
-            if (rotation == RefreshRotation.REUSE && ((grace != null && !grace.isZero()) || graceUses != null)) {
-                throw new IllegalStateException("reuseGrace applies to RefreshRotation.ROTATE only; REUSE mode returns "
-                        + "the same token anyway");
-            }
-            if (graceUses != null && (grace == null || grace.isZero())) {
-                throw new IllegalStateException("reuseGraceUses needs a reuseGrace window greater than zero");
-            }
-            if (idTokenCustomizer != null && idTokenTtl == null) {
-                throw new IllegalStateException("idTokenClaimsCustomizer needs ID tokens; set idTokens(ttl) too");
-            }
-            validatorBuilder.otherAudiences(additionalAudiences);
-            if (store != null && validator == null && revocationCacheTtl != null) {
-                validatorBuilder.revocationAware(store, revocationCacheTtl);
-            }
-            if (clock == null) {
-                clock = Clock.systemUTC();
-                validatorBuilder.clock(clock);
-            }
-            validator = validatorBuilder.build();
-            return new TokenService(this);
+            ServiceSettings settings = ServiceSettings.of(this);
+            return new TokenService(settings, settings.validator(this));
         }
     }
 }

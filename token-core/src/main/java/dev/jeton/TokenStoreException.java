@@ -14,6 +14,15 @@ public final class TokenStoreException extends TokenException {
     private final boolean outcomeUnknown;
 
     /**
+     * A failure that changed nothing, found by the store itself (no underlying exception).
+     *
+     * @param message what failed; never a token or a credential
+     */
+    public TokenStoreException(String message) {
+        this(message, null, false);
+    }
+
+    /**
      * A failure that changed nothing.
      *
      * @param message what failed; never a token or a credential
@@ -52,14 +61,6 @@ public final class TokenStoreException extends TokenException {
     @Override
     public String description() {
         return "The server could not complete the request; try again";
-    }
-
-    /**
-     * Always true: the request may be tried again. Whether the failed attempt changed anything is
-     * {@link #outcomeUnknown()}.
-     */
-    public boolean retryable() {
-        return true;
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.Set;
  * @param issuedAt {@code iat}
  * @param expiresAt {@code exp}
  * @param notBefore {@code nbf}, when present
- * @param sessionId {@code sid}, the refresh family the token was issued from, when present
+ * @param sessionId {@code sid}, the session the token was issued in, when present
  * @param keyId the {@code kid} of the key that verified it
  * @param algorithm the algorithm it was signed with
  * @param claims every claim of the token (members whose value is JSON null are left out); numbers are

@@ -254,6 +254,55 @@ class AccessTokenIssueTest {
             clock.advance(Duration.ofSeconds(1));
             assertThat(refusal(service, token).reason()).isEqualTo(Reason.EXPIRED);
         }
+
+        @Test
+        void anExpiredTokenIsToldWhenItExpiredTheTimeNowAndTheSkewAllowed() {
+            TokenService service = service(b -> b.accessTokenTtl(Duration.ofSeconds(60))
+                    .clockSkew(Duration.ofSeconds(30)));
+            String token = service.issue(request()).accessToken();
+
+            clock.advance(Duration.ofSeconds(95));
+
+            assertThat(refusal(service, token).getMessage()).isEqualTo("EXPIRED: token expired at 2026-03-01T10:01:00Z;"
+                    + " now 2026-03-01T10:01:35Z; allowed clock skew PT30S").doesNotContain(token);
+        }
+    }
+
+    @Nested
+    @DisplayName("algorithms(...) narrows what the service signs with and accepts")
+    class Algorithms {
+
+        @Test
+        void aTokenOfAnotherAllowedKeyButAlgorithmOutsideTheListIsRefused() {
+            JwtKey es256 = KEYS.get(JwsAlgorithm.ES256);
+            JwtKey rs256 = KEYS.get(JwsAlgorithm.RS256);
+            TokenService rsaIssuer = service(KeyProvider.of(rs256), b -> { });
+            TokenService service = service(KeyProvider.of(es256, rs256),
+                    b -> b.algorithms(JwsAlgorithm.ES256));
+
+            assertThat(service.validate(service.issue(request()).accessToken()).algorithm())
+                    .isEqualTo(JwsAlgorithm.ES256);
+            assertThat(refusal(service, rsaIssuer.issue(request()).accessToken()).reason())
+                    .isEqualTo(Reason.ALGORITHM_NOT_ALLOWED);
+        }
+
+        @Test
+        void issuingWithASigningKeyOutsideTheListFailsAndNamesTheOption() {
+            TokenService service = service(KeyProvider.of(KEYS.get(JwsAlgorithm.RS256)),
+                    b -> b.algorithms(JwsAlgorithm.ES256, JwsAlgorithm.EdDSA));
+
+            assertThatThrownBy(() -> service.issue(request())).isInstanceOf(KeyException.class)
+                    .hasMessageContaining("RS256").hasMessageContaining("algorithms(...)");
+        }
+
+        @Test
+        void setTwiceOrEmptyIsRefused() {
+            assertThatThrownBy(() -> TokenService.builder().algorithms(JwsAlgorithm.ES256)
+                    .algorithms(JwsAlgorithm.ES256))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("algorithms was already set");
+            assertThatThrownBy(() -> TokenService.builder().algorithms())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("algorithms");
+        }
     }
 
     @Nested
@@ -550,6 +599,17 @@ class AccessTokenIssueTest {
         }
 
         @Test
+        void expiredCachedTokenIsToldWhenItExpiredTheTimeNowAndTheSkewAllowed() {
+            String token = service.issue(request()).accessToken();
+            service.validate(token);
+
+            clock.advance(Duration.ofMinutes(15).plusSeconds(1));
+
+            assertThat(refusal(service, token).getMessage()).isEqualTo("EXPIRED: token expired at 2026-03-01T10:15:00Z;"
+                    + " now 2026-03-01T10:15:01Z; allowed clock skew PT0S");
+        }
+
+        @Test
         void cachedTokenWhoseKeyWasRemovedIsUnknownKey() {
             String token = service.issue(request()).accessToken();
             service.validate(token);
@@ -603,7 +663,7 @@ class AccessTokenIssueTest {
                 String token = issuer.issue(request()).accessToken();
                 VerifiedAccessToken verified = issuer.validate(token);
                 cache.put(token, new VerifiedTokenCache.Entry(verified, key,
-                        verified.expiresAt().toEpochMilli(), Long.MIN_VALUE), clock.millis());
+                        verified.expiresAt().toEpochMilli(), Long.MIN_VALUE));
                 assertThat(cache.size()).isBetween(1, 10);
             }
             assertThat(cache.size()).isGreaterThanOrEqualTo(9);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jeton.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -59,9 +60,10 @@ class RefreshCookieTest {
         RefreshCookie cookie = RefreshCookie.builder("/oauth/refresh").build();
         String header = "theme=dark; __Secure-jeton_rt=" + TOKEN + "; lang=fr";
 
-        assertThat(cookie.refreshRequest(header, "1").client("spa").build().refreshToken()).isEqualTo(TOKEN);
-        for (String missing : new String[] {null, "", " "}) {
-            assertThatThrownBy(() -> cookie.refreshRequest(header, missing))
+        assertThat(cookie.refreshRequest(Optional.of(header), Optional.of("1")).client("spa").build().refreshToken())
+                .isEqualTo(TOKEN);
+        for (Optional<String> missing : List.of(Optional.<String>empty(), Optional.of(""), Optional.of(" "))) {
+            assertThatThrownBy(() -> cookie.refreshRequest(Optional.of(header), missing))
                     .isInstanceOf(InvalidRequestException.class).hasMessageContaining("X-Jeton-Refresh");
         }
     }
@@ -70,12 +72,14 @@ class RefreshCookieTest {
     void noCookieOrTwoCookiesAreRefusedAndNeitherMessageShowsTheToken() {
         RefreshCookie cookie = RefreshCookie.builder("/oauth/refresh").build();
 
-        assertThatThrownBy(() -> cookie.refreshRequest("theme=dark", "1"))
+        assertThatThrownBy(() -> cookie.refreshRequest(Optional.of("theme=dark"), Optional.of("1")))
+                .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no refresh cookie");
+        assertThatThrownBy(() -> cookie.refreshRequest(Optional.empty(), Optional.of("1")))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("no refresh cookie");
         assertThatThrownBy(() -> cookie.read("__Secure-jeton_rt=" + TOKEN + "; __Secure-jeton_rt=planted"))
                 .isInstanceOf(InvalidRequestException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN).doesNotContain("planted"));
-        assertThat(cookie.read(null)).isEmpty();
+        assertThat(cookie.read("")).isEmpty();
         assertThat(cookie.read("jeton_rt=" + TOKEN)).isEmpty();
     }
 

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The demo's browser mode: for a client registered with {@code cookie}, the refresh token travels only in an
@@ -34,8 +35,8 @@ final class CookieMode {
 
     /** A refresh whose token comes from the cookie, once the CSRF header is checked. */
     RefreshRequest.Builder refreshRequest(HttpExchange exchange) {
-        return cookie.refreshRequest(exchange.getRequestHeaders().getFirst("Cookie"),
-                exchange.getRequestHeaders().getFirst(cookie.csrfHeader()));
+        return cookie.refreshRequest(Optional.ofNullable(exchange.getRequestHeaders().getFirst("Cookie")),
+                Optional.ofNullable(exchange.getRequestHeaders().getFirst(cookie.csrfHeader())));
     }
 
     /** Clears the cookie in the answer to a refresh that failed for good (reuse detected, revoked, expired). */

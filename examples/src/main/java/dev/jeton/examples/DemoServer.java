@@ -25,10 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -96,6 +93,7 @@ public final class DemoServer implements AutoCloseable {
     private final String metadata;
     private final BearerAuth bearer;
     private final Accounts accounts;
+    private final ClientChecks clients;
     private final String tablePrefix;
     private final AtomicInteger refreshRequests = new AtomicInteger();
 
@@ -128,6 +126,7 @@ public final class DemoServer implements AutoCloseable {
                 .build().toJson();
         this.bearer = new BearerAuth(tokens.validator(), REALM);
         this.accounts = Accounts.demo();
+        this.clients = new ClientChecks(accounts);
         this.executor = Executors.newFixedThreadPool(8);
         server.setExecutor(executor);
         server.createContext("/oauth/token", guarded(this::token));
@@ -223,13 +222,13 @@ public final class DemoServer implements AutoCloseable {
 
     private void token(HttpExchange exchange) throws IOException, Exchanges.BadRequest {
         Map<String, String> form = Exchanges.form(exchange);
-        Accounts.Client client = authenticateClient(exchange, form);
+        Accounts.Client client = clients.authenticate(exchange, form);
         String grantType = Exchanges.required(form, "grant_type");
         switch (grantType) {
             case "password" -> {
                 String username = Exchanges.required(form, "username");
                 String password = Exchanges.required(form, "password");
-                Set<String> scopes = scopes(form, client);
+                Set<String> scopes = ClientChecks.scopes(form, client);
                 if (!accounts.checkUser(username, password)) {
                     throw new Exchanges.BadRequest(400, "invalid_grant", "The username or password is wrong");
                 }
@@ -279,7 +278,7 @@ public final class DemoServer implements AutoCloseable {
 
     private void logout(HttpExchange exchange) throws IOException, Exchanges.BadRequest {
         Map<String, String> form = Exchanges.form(exchange);
-        Accounts.Client client = authenticateClient(exchange, form);
+        Accounts.Client client = clients.authenticate(exchange, form);
         if (!client.cookie()) {
             throw new Exchanges.BadRequest(400, "invalid_request", "Logout by cookie is for cookie clients");
         }
@@ -291,67 +290,16 @@ public final class DemoServer implements AutoCloseable {
         Exchanges.sendJson(exchange, 200, metadata);
     }
 
-    private Set<String> scopes(Map<String, String> form, Accounts.Client client) throws Exchanges.BadRequest {
-        String scope = form.get("scope");
-        Set<String> requested = scope == null ? client.allowedScopes() : new LinkedHashSet<>(split(scope));
-        if (!client.allowedScopes().containsAll(requested)) {
-            throw new Exchanges.BadRequest(400, "invalid_scope", "The client may not ask for that scope");
-        }
-        return requested;
-    }
-
-    private static List<String> split(String scope) throws Exchanges.BadRequest {
-        List<String> scopes = Arrays.asList(scope.strip().split(" +"));
-        if (scope.isBlank() || scopes.stream().anyMatch(s -> !s.matches("[\\x21\\x23-\\x5B\\x5D-\\x7E]+"))) {
-            throw new Exchanges.BadRequest(400, "invalid_scope", "The scope is malformed");
-        }
-        return scopes;
-    }
-
-    /** HTTP Basic (RFC 6749 §2.3.1) or form credentials, not both; a public client sends client_id alone. */
-    private Accounts.Client authenticateClient(HttpExchange exchange, Map<String, String> form)
-            throws Exchanges.BadRequest {
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        String id;
-        String secret;
-        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            if (form.containsKey("client_secret")) {
-                throw new Exchanges.BadRequest(400, "invalid_request", "use one client authentication method");
-            }
-            String decoded;
-            try {
-                decoded = new String(Base64.getDecoder().decode(header.substring(6).strip()),
-                        StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                throw new Exchanges.BadRequest(401, "invalid_client", "Client authentication failed");
-            }
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                throw new Exchanges.BadRequest(401, "invalid_client", "Client authentication failed");
-            }
-            id = java.net.URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
-            secret = java.net.URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
-        } else {
-            id = form.get("client_id");
-            secret = form.get("client_secret");
-            if (id == null) {
-                throw new Exchanges.BadRequest(401, "invalid_client", "Client authentication is required");
-            }
-        }
-        return accounts.authenticate(id, secret).orElseThrow(
-                () -> new Exchanges.BadRequest(401, "invalid_client", "Client authentication failed"));
-    }
-
     private void revoke(HttpExchange exchange) throws IOException, Exchanges.BadRequest {
         Map<String, String> form = Exchanges.form(exchange);
-        Accounts.Client client = authenticateClient(exchange, form);
+        Accounts.Client client = clients.authenticate(exchange, form);
         tokens.revoke(Exchanges.required(form, "token"), client.id());
         Exchanges.sendEmpty(exchange, 200);
     }
 
     private void introspect(HttpExchange exchange) throws IOException, Exchanges.BadRequest {
         Map<String, String> form = Exchanges.form(exchange);
-        authenticateClient(exchange, form);
+        clients.authenticate(exchange, form);
         Exchanges.sendJson(exchange, 200, tokens.introspect(Exchanges.required(form, "token")).toJson());
     }
 

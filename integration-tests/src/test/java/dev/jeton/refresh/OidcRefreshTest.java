@@ -296,7 +296,8 @@ class OidcRefreshTest {
             TokenService tokens = service(b -> { });
             TokenPair pair = tokens.issue(IssueRequest.forSubject("alice").client("web").audiences(REPORTS).build());
 
-            assertThat(tokens.introspect(pair.accessToken()).audience()).containsExactly(REPORTS);
+            assertThat(tokens.introspect(pair.accessToken())).isInstanceOfSatisfying(Introspection.Active.class,
+                    active -> assertThat(active.audience()).containsExactly(REPORTS));
             assertThat(catchThrowableOfType(dev.jeton.InvalidTokenException.class,
                     () -> tokens.validate(pair.accessToken())).reason())
                     .isEqualTo(dev.jeton.InvalidTokenException.Reason.WRONG_AUDIENCE);

@@ -1,21 +1,15 @@
 package dev.jeton.client;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,46 +55,22 @@ public final class AuthorizedHttpClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthorizedHttpClient.class);
 
-    /** Body publishers the JDK replays from memory on every subscription; other kinds may be one-shot. */
-    private static final Set<Class<?>> REPLAYABLE_BODIES = Set.of(
-            HttpRequest.BodyPublishers.ofString("").getClass(),
-            HttpRequest.BodyPublishers.ofByteArray(new byte[0]).getClass(),
-            HttpRequest.BodyPublishers.noBody().getClass(),
-            ReplayableBody.class);
-
     private final HttpClient http;
     private final TokenEndpointClient endpoint;
-    private final TokenStorage storage;
-    private final SessionListener listener;
+    private final Session session;
     private final Clock clock;
     private final Duration skew;
-    private final Duration minBackoff;
-    private final Duration maxBackoff;
-    private final boolean singleFlight;
-
-    private final Object lock = new Object();
-    // Written under lock only; read without it on the hot path.
-    private volatile TokenSet current;
-    private volatile boolean loaded;
-    // Guarded by lock.
-    private CompletableFuture<TokenSet> inFlight;
-    private LogoutReason lastLogout;
-    private Instant retryNotBefore;
-    private Duration backoff;
-    private TokenClientException lastFailure;
 
     private AuthorizedHttpClient(Builder builder) {
         this.endpoint = builder.endpoint;
         this.http = builder.http != null ? builder.http
                 : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        this.storage = builder.storage != null ? builder.storage : new InMemoryTokenStorage();
-        this.listener = builder.listener != null ? builder.listener : reason -> { };
+        this.session = new Session(builder.endpoint,
+                builder.storage != null ? builder.storage : new InMemoryTokenStorage(),
+                builder.listener != null ? builder.listener : reason -> { }, builder.clock, builder.minBackoff,
+                builder.maxBackoff, builder.singleFlight);
         this.clock = builder.clock;
         this.skew = builder.skew;
-        this.minBackoff = builder.minBackoff;
-        this.maxBackoff = builder.maxBackoff;
-        this.singleFlight = builder.singleFlight;
-        this.backoff = minBackoff;
     }
 
     /**
@@ -122,7 +92,7 @@ public final class AuthorizedHttpClient {
      * @return a publisher with the same content and length
      */
     public static HttpRequest.BodyPublisher replayable(HttpRequest.BodyPublisher body) {
-        return new ReplayableBody(Objects.requireNonNull(body, "body"));
+        return new BearerRequests.ReplayableBody(Objects.requireNonNull(body, "body"));
     }
 
     /**
@@ -138,15 +108,7 @@ public final class AuthorizedHttpClient {
             throw new IllegalArgumentException("token_type " + tokens.tokenType() + " is not supported: this client"
                     + " sends Bearer tokens (RFC 6750) only");
         }
-        synchronized (lock) {
-            storage.save(tokens);
-            current = tokens;
-            loaded = true;
-            // A refresh still running belongs to the replaced session; callers of this one must not join it.
-            inFlight = null;
-            lastLogout = null;
-            resetBackoff();
-        }
+        session.signIn(tokens);
     }
 
     /**
@@ -156,7 +118,7 @@ public final class AuthorizedHttpClient {
      * @throws TokenStorageException if the storage cannot be read on first use
      */
     public Optional<TokenSet> tokens() {
-        return Optional.ofNullable(current());
+        return Optional.ofNullable(session.current());
     }
 
     /**
@@ -168,7 +130,7 @@ public final class AuthorizedHttpClient {
      * @throws InterruptedException if interrupted during the revocation; the session is then still ended
      */
     public boolean logOut() throws InterruptedException {
-        TokenSet ending = current();
+        TokenSet ending = session.current();
         if (ending == null) {
             return false;
         }
@@ -182,13 +144,7 @@ public final class AuthorizedHttpClient {
             LOG.warn("Revoking the refresh token of session #{} failed; logging out locally: {}",
                     Fingerprint.of(ending.accessToken()), e.getMessage());
         } finally {
-            boolean ended;
-            synchronized (lock) {
-                ended = endSession(ending, LogoutReason.LOGGED_OUT);
-            }
-            if (ended) {
-                notifyLoggedOut(LogoutReason.LOGGED_OUT);
-            }
+            session.end(ending, LogoutReason.LOGGED_OUT);
         }
         return revoked;
     }
@@ -224,7 +180,7 @@ public final class AuthorizedHttpClient {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
-            throw TokenEndpointClient.rethrow(e.getCause());
+            throw Futures.rethrow(e.getCause());
         }
     }
 
@@ -254,30 +210,16 @@ public final class AuthorizedHttpClient {
         return token.thenCompose(tokens -> exchange(request, handler, tokens));
     }
 
-    private TokenSet current() {
-        if (!loaded) {
-            synchronized (lock) {
-                if (!loaded) {
-                    current = storage.load().orElse(null);
-                    loaded = true;
-                }
-            }
-        }
-        return current;
-    }
-
     private CompletableFuture<TokenSet> usableToken() {
-        TokenSet tokens = current();
+        TokenSet tokens = session.current();
         if (tokens == null) {
-            synchronized (lock) {
-                throw new LoggedOutException(lastLogout, null);
-            }
+            throw session.loggedOut();
         }
         if (!tokens.expiresWithin(clock.instant(), skew)) {
             return CompletableFuture.completedFuture(tokens);
         }
-        return refresh(tokens, RefreshTrigger.EXPIRING).exceptionallyCompose(error -> {
-            Throwable cause = unwrap(error);
+        return session.refresh(tokens, RefreshTrigger.EXPIRING).exceptionallyCompose(error -> {
+            Throwable cause = Futures.unwrap(error);
             if (!(cause instanceof LoggedOutException) && !tokens.expiresWithin(clock.instant(), Duration.ZERO)) {
                 LOG.debug("Early refresh of #{} failed; its access token is still valid, using it",
                         Fingerprint.of(tokens.accessToken()));
@@ -289,212 +231,22 @@ public final class AuthorizedHttpClient {
 
     private <T> CompletableFuture<HttpResponse<T>> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler,
                                                             TokenSet tokens) {
-        return http.sendAsync(authorized(request, tokens), handler).thenCompose(response -> {
+        return http.sendAsync(BearerRequests.authorized(request, tokens), handler).thenCompose(response -> {
             if (response.statusCode() != 401
                     || !BearerChallenge.isInvalidToken(response.headers().allValues("WWW-Authenticate"))) {
                 return CompletableFuture.completedFuture(response);
             }
-            discard(response);
+            BearerRequests.discard(response);
             LOG.debug("{} {} refused access token #{} as invalid_token", request.method(), request.uri().getPath(),
                     Fingerprint.of(tokens.accessToken()));
-            return refresh(tokens, RefreshTrigger.INVALID_TOKEN).thenCompose(fresh -> {
-                if (!replayable(request)) {
+            return session.refresh(tokens, RefreshTrigger.INVALID_TOKEN).thenCompose(fresh -> {
+                if (!BearerRequests.replayable(request)) {
                     return CompletableFuture.failedFuture(new NotReplayedException(response));
                 }
                 // Exactly one retry: whatever the fresh token gets is the caller's answer.
-                return http.sendAsync(authorized(request, fresh), handler);
+                return http.sendAsync(BearerRequests.authorized(request, fresh), handler);
             });
         });
-    }
-
-    /**
-     * The tokens that replace {@code stale}: those of the refresh in flight, those of a refresh that already
-     * replaced {@code stale}, or those of a new refresh request.
-     */
-    private CompletableFuture<TokenSet> refresh(TokenSet stale, RefreshTrigger trigger) {
-        TokenSet base;
-        CompletableFuture<TokenSet> flight;
-        boolean ended = false;
-        synchronized (lock) {
-            base = current;
-            if (base == null) {
-                return CompletableFuture.failedFuture(new LoggedOutException(lastLogout, null));
-            }
-            if (singleFlight) {
-                // Identity, not equality: current is replaced only by a refresh or a sign-in, so a different object
-                // means the caller's token was already renewed after it read it, and the new one is what it needs.
-                if (base != stale) {
-                    return CompletableFuture.completedFuture(base);
-                }
-                if (inFlight != null) {
-                    return inFlight.copy();
-                }
-            }
-            if (retryNotBefore != null && clock.instant().isBefore(retryNotBefore)) {
-                return CompletableFuture.failedFuture(new TokenEndpointUnavailableException("refreshing is paused"
-                        + " until " + retryNotBefore + " after a failed attempt: " + lastFailure.getMessage(), 0,
-                        lastFailure));
-            }
-            if (base.refreshToken().isEmpty()) {
-                ended = endSession(base, LogoutReason.NO_REFRESH_TOKEN);
-                flight = null;
-            } else {
-                flight = new CompletableFuture<>();
-                if (singleFlight) {
-                    inFlight = flight;
-                }
-            }
-        }
-        if (flight == null) {
-            if (ended) {
-                notifyLoggedOut(LogoutReason.NO_REFRESH_TOKEN);
-            }
-            return CompletableFuture.failedFuture(new LoggedOutException(LogoutReason.NO_REFRESH_TOKEN, null));
-        }
-        LOG.debug("Refreshing session of #{} ({})", Fingerprint.of(base.accessToken()), trigger);
-        try {
-            listener.refreshing(trigger);
-        } catch (RuntimeException e) {
-            LOG.warn("SessionListener.refreshing threw; ignored", e);
-        }
-        CompletableFuture<TokenSet> request;
-        try {
-            request = endpoint.refreshAsync(base.refreshToken().get());
-        } catch (RuntimeException e) {
-            request = CompletableFuture.failedFuture(e);
-        }
-        request.whenComplete((fresh, error) -> finish(base, flight, fresh, unwrap(error)));
-        return flight.copy();
-    }
-
-    private void finish(TokenSet base, CompletableFuture<TokenSet> flight, TokenSet fresh, Throwable error) {
-        TokenSet result = null;
-        TokenClientException failure = null;
-        boolean ended = false;
-        synchronized (lock) {
-            if (inFlight == flight) {
-                inFlight = null;
-            }
-            if (error == null && !fresh.isBearer()) {
-                error = new InvalidTokenResponseException("the refresh returned token_type " + fresh.tokenType()
-                        + "; this client sends Bearer tokens only", null);
-            }
-            if (error == null) {
-                resetBackoff();
-                if (current == base || (!singleFlight && current != null)) {
-                    result = fresh.keepingAbsentFrom(base);
-                    // The new refresh token is stored before the old one is forgotten: a crash from here on leaves
-                    // the old file (whose token the server now refuses: a clean logout) or the new one.
-                    try {
-                        storage.save(result);
-                    } catch (TokenStorageException e) {
-                        LOG.error("Storing the refreshed tokens of session #{} failed; they are kept in memory only",
-                                Fingerprint.of(result.accessToken()), e);
-                    }
-                    current = result;
-                } else if (current != null) {
-                    result = current;
-                } else {
-                    failure = new LoggedOutException(lastLogout, null);
-                }
-            } else if (error instanceof InvalidGrantException) {
-                ended = endSession(base, LogoutReason.INVALID_GRANT);
-                failure = new LoggedOutException(LogoutReason.INVALID_GRANT, error);
-            } else {
-                failure = error instanceof TokenClientException known ? known
-                        : new TokenEndpointUnavailableException("the refresh failed: " + error, 0, error);
-                lastFailure = failure;
-                retryNotBefore = clock.instant().plus(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
-                LOG.warn("Refreshing session of #{} failed; not retrying before {}: {}",
-                        Fingerprint.of(base.accessToken()), retryNotBefore, failure.getMessage());
-            }
-        }
-        if (ended) {
-            notifyLoggedOut(LogoutReason.INVALID_GRANT);
-        }
-        if (failure != null) {
-            flight.completeExceptionally(failure);
-        } else {
-            flight.complete(result);
-        }
-    }
-
-    /**
-     * Ends the session if {@code base} is still its tokens (with single-flight off, whatever they are, as a naive
-     * client would); answers whether it did, so that the listener hears of each end exactly once. Under lock.
-     */
-    private boolean endSession(TokenSet base, LogoutReason reason) {
-        if (current == null || (singleFlight && current != base)) {
-            return false;
-        }
-        current = null;
-        lastLogout = reason;
-        resetBackoff();
-        try {
-            storage.clear();
-        } catch (TokenStorageException e) {
-            LOG.error("Clearing the token storage failed after logout ({})", reason, e);
-        }
-        return true;
-    }
-
-    private void resetBackoff() {
-        retryNotBefore = null;
-        lastFailure = null;
-        backoff = minBackoff;
-    }
-
-    private void notifyLoggedOut(LogoutReason reason) {
-        LOG.info("Session logged out: {}", reason);
-        try {
-            listener.loggedOut(reason);
-        } catch (RuntimeException e) {
-            LOG.warn("SessionListener.loggedOut threw; ignored", e);
-        }
-    }
-
-    private static HttpRequest authorized(HttpRequest request, TokenSet tokens) {
-        return HttpRequest.newBuilder(request, (name, value) -> true)
-                .setHeader("Authorization", "Bearer " + tokens.accessToken()).build();
-    }
-
-    private static boolean replayable(HttpRequest request) {
-        return request.bodyPublisher().map(body -> body.contentLength() == 0
-                || REPLAYABLE_BODIES.contains(body.getClass())).orElse(true);
-    }
-
-    /** Frees the connection of a refused response whose body the caller will never see. */
-    private static void discard(HttpResponse<?> response) {
-        if (response.body() instanceof InputStream stream) {
-            try {
-                stream.close();
-            } catch (IOException e) {
-                LOG.debug("Closing a discarded 401 body failed", e);
-            }
-        }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
-
-    private static final class ReplayableBody implements HttpRequest.BodyPublisher {
-        private final HttpRequest.BodyPublisher body;
-
-        ReplayableBody(HttpRequest.BodyPublisher body) {
-            this.body = body;
-        }
-
-        @Override
-        public long contentLength() {
-            return body.contentLength();
-        }
-
-        @Override
-        public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
-            body.subscribe(subscriber);
-        }
     }
 
     /** Builds an {@link AuthorizedHttpClient}. Each option may be set once and is checked when set. Not thread-safe. */

@@ -1,28 +1,16 @@
 package dev.jeton.client;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Talks to an OAuth 2.0 authorization server's token endpoint (RFC 6749 §3.2, §4–§6) and revocation endpoint
@@ -49,26 +37,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class TokenEndpointClient {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TokenEndpointClient.class);
-
     private final URI tokenEndpoint;
     private final URI revocationEndpoint;
     private final ClientAuthentication authentication;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final int maxResponseBytes;
+    private final FormPoster poster;
     private final Clock clock;
 
     private TokenEndpointClient(Builder builder) {
         this.tokenEndpoint = builder.tokenEndpoint;
         this.revocationEndpoint = builder.revocationEndpoint;
         this.authentication = builder.authentication;
-        this.timeout = builder.timeout;
-        this.maxResponseBytes = builder.maxResponseBytes;
         this.clock = builder.clock;
-        this.http = builder.http != null ? builder.http
+        HttpClient http = builder.http != null ? builder.http
                 : HttpClient.newBuilder().connectTimeout(builder.timeout).followRedirects(HttpClient.Redirect.NEVER)
                         .build();
+        this.poster = new FormPoster(http, builder.authentication, builder.timeout, builder.maxResponseBytes);
     }
 
     /**
@@ -102,9 +85,9 @@ public final class TokenEndpointClient {
      * @throws InterruptedException if interrupted while waiting
      */
     public TokenSet clientCredentials(Collection<String> scopes) throws InterruptedException {
-        Map<String, String> form = form("client_credentials");
-        putScope(form, scopes);
-        return await(grantAsync(form, scopes));
+        Map<String, String> form = FormPoster.grantForm("client_credentials");
+        FormPoster.putScope(form, scopes);
+        return Futures.await(grantAsync(form, scopes));
     }
 
     /**
@@ -127,11 +110,11 @@ public final class TokenEndpointClient {
     @Deprecated(since = "0.1.0")
     public TokenSet password(String username, String password, Collection<String> scopes)
             throws InterruptedException {
-        Map<String, String> form = form("password");
+        Map<String, String> form = FormPoster.grantForm("password");
         form.put("username", Objects.requireNonNull(username, "username"));
         form.put("password", Objects.requireNonNull(password, "password"));
-        putScope(form, scopes);
-        return await(grantAsync(form, scopes));
+        FormPoster.putScope(form, scopes);
+        return Futures.await(grantAsync(form, scopes));
     }
 
     /**
@@ -149,11 +132,11 @@ public final class TokenEndpointClient {
      * @throws InterruptedException if interrupted while waiting
      */
     public TokenSet authorizationCode(String code, URI redirectUri, Pkce pkce) throws InterruptedException {
-        Map<String, String> form = form("authorization_code");
+        Map<String, String> form = FormPoster.grantForm("authorization_code");
         form.put("code", Objects.requireNonNull(code, "code"));
         form.put("redirect_uri", Objects.requireNonNull(redirectUri, "redirectUri").toString());
         form.put("code_verifier", Objects.requireNonNull(pkce, "pkce").verifier());
-        return await(grantAsync(form, Set.of()));
+        return Futures.await(grantAsync(form, Set.of()));
     }
 
     /**
@@ -169,7 +152,7 @@ public final class TokenEndpointClient {
      * @throws InterruptedException if interrupted while waiting
      */
     public TokenSet refresh(String refreshToken) throws InterruptedException {
-        return await(refreshAsync(refreshToken));
+        return Futures.await(refreshAsync(refreshToken));
     }
 
     /**
@@ -180,7 +163,7 @@ public final class TokenEndpointClient {
      * @return the future tokens
      */
     public CompletableFuture<TokenSet> refreshAsync(String refreshToken) {
-        Map<String, String> form = form("refresh_token");
+        Map<String, String> form = FormPoster.grantForm("refresh_token");
         form.put("refresh_token", requireToken(refreshToken, "refreshToken"));
         return grantAsync(form, Set.of());
     }
@@ -197,13 +180,13 @@ public final class TokenEndpointClient {
      * @throws InterruptedException if interrupted while waiting
      */
     public TokenSet grant(String grantType, Map<String, String> parameters) throws InterruptedException {
-        Map<String, String> form = form(requireToken(grantType, "grantType"));
+        Map<String, String> form = FormPoster.grantForm(requireToken(grantType, "grantType"));
         parameters.forEach((name, value) -> {
             if (form.putIfAbsent(Objects.requireNonNull(name), Objects.requireNonNull(value)) != null) {
                 throw new IllegalArgumentException("parameter " + name + " is set by the client itself");
             }
         });
-        return await(grantAsync(form, Set.of()));
+        return Futures.await(grantAsync(form, Set.of()));
     }
 
     /**
@@ -225,9 +208,9 @@ public final class TokenEndpointClient {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("token", requireToken(token, "token"));
         form.put("token_type_hint", Objects.requireNonNull(hint, "hint").wire());
-        await(post(revocationEndpoint, form).thenApply(response -> {
+        Futures.await(poster.post(revocationEndpoint, form).thenApply(response -> {
             if (response.statusCode() != 200) {
-                throw failure(response);
+                throw TokenResponses.failure(response);
             }
             return null;
         }));
@@ -242,26 +225,6 @@ public final class TokenEndpointClient {
         return revocationEndpoint != null;
     }
 
-    private static Map<String, String> form(String grantType) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", grantType);
-        return form;
-    }
-
-    private static void putScope(Map<String, String> form, Collection<String> scopes) {
-        if (!scopes.isEmpty()) {
-            StringJoiner scope = new StringJoiner(" ");
-            for (String s : scopes) {
-                if (s == null || !s.matches("[\\x21\\x23-\\x5B\\x5D-\\x7E]+")) {
-                    throw new IllegalArgumentException("a scope is one or more printable characters without spaces,"
-                            + " quotes or backslashes (RFC 6749 §3.3); pass each scope apart");
-                }
-                scope.add(s);
-            }
-            form.put("scope", scope.toString());
-        }
-    }
-
     private static String requireToken(String value, String name) {
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException(name + " must not be null or empty");
@@ -272,158 +235,8 @@ public final class TokenEndpointClient {
     private CompletableFuture<TokenSet> grantAsync(Map<String, String> form, Collection<String> requestedScopes) {
         // The expiry counts from before the request left, so network time never extends a token's life.
         Instant sentAt = clock.instant();
-        return post(tokenEndpoint, form).thenApply(response -> tokenResponse(response, sentAt, requestedScopes));
-    }
-
-    private CompletableFuture<HttpResponse<byte[]>> post(URI endpoint, Map<String, String> form) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(timeout)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json");
-        authentication.apply(request, form);
-        StringJoiner body = new StringJoiner("&");
-        form.forEach((name, value) -> body.add(ClientAuthentication.formEncode(name) + "="
-                + ClientAuthentication.formEncode(value)));
-        request.POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        // The JDK's request timeout stops at the response headers; orTimeout bounds a body that stalls after them.
-        return http.sendAsync(request.build(), LimitedBody.handler(maxResponseBytes))
-                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((response, error) -> {
-                    if (error != null) {
-                        throw transportFailure(endpoint, error);
-                    }
-                    return response;
-                });
-    }
-
-    private TokenClientException transportFailure(URI endpoint, Throwable error) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof LimitedBody.TooLarge) {
-            return new InvalidTokenResponseException(cause.getMessage() + " (maxResponseBytes)", null);
-        }
-        String what = cause instanceof HttpTimeoutException || cause instanceof TimeoutException
-                ? "timed out after " + timeout.toMillis() + " ms"
-                : "failed: " + cause;
-        LOG.debug("POST {} {}", endpoint, what);
-        return new TokenEndpointUnavailableException("the authorization server at " + endpoint + " could not be"
-                + " reached: the request " + what, 0, cause);
-    }
-
-    private TokenSet tokenResponse(HttpResponse<byte[]> response, Instant sentAt, Collection<String> requested) {
-        if (response.statusCode() != 200) {
-            throw failure(response);
-        }
-        Map<String, Object> json = parse(response);
-        String accessToken = string(json, "access_token", true);
-        TokenSet.Builder tokens = TokenSet.builder(accessToken).tokenType(string(json, "token_type", true));
-        Object expiresIn = json.get("expires_in");
-        if (expiresIn != null) {
-            tokens.expiresAt(sentAt.plusSeconds(seconds(expiresIn)));
-        }
-        String refreshToken = string(json, "refresh_token", false);
-        if (refreshToken != null) {
-            tokens.refreshToken(refreshToken);
-        }
-        String idToken = string(json, "id_token", false);
-        if (idToken != null) {
-            tokens.idToken(idToken);
-        }
-        String scope = string(json, "scope", false);
-        try {
-            tokens.scopes(scope == null ? requested : scope.isBlank() ? List.of() : List.of(scope.strip().split(" +")));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidTokenResponseException("the token response's scope is malformed", null);
-        }
-        return tokens.build();
-    }
-
-    private static long seconds(Object expiresIn) {
-        long seconds;
-        if (expiresIn instanceof Long number) {
-            seconds = number;
-        } else if (expiresIn instanceof String text && text.matches("[0-9]{1,10}")) {
-            // RFC 6749 says a number; some servers send a string of digits.
-            seconds = Long.parseLong(text);
-        } else {
-            throw new InvalidTokenResponseException("the token response's expires_in is not a whole number", null);
-        }
-        if (seconds < 0) {
-            throw new InvalidTokenResponseException("the token response's expires_in is negative", null);
-        }
-        return seconds;
-    }
-
-    private static String string(Map<String, Object> json, String name, boolean required) {
-        Object value = json.get(name);
-        if (value == null) {
-            if (required) {
-                throw new InvalidTokenResponseException("the token response has no " + name, null);
-            }
-            return null;
-        }
-        if (!(value instanceof String text) || text.isEmpty()) {
-            throw new InvalidTokenResponseException("the token response's " + name + " is not a non-empty string",
-                    null);
-        }
-        return text;
-    }
-
-    private static Map<String, Object> parse(HttpResponse<byte[]> response) {
-        try {
-            return Json.readObject(response.body());
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidTokenResponseException("HTTP " + response.statusCode() + " from "
-                    + response.uri() + " is not a JSON object: " + e.getClass().getSimpleName(), null);
-        }
-    }
-
-    /** An RFC 6749 §5.2 error if the body is one; otherwise unavailable (5xx, 429, 408) or malformed. */
-    private static TokenClientException failure(HttpResponse<byte[]> response) {
-        int status = response.statusCode();
-        Map<String, Object> json;
-        try {
-            json = Json.readObject(response.body());
-        } catch (IOException | RuntimeException e) {
-            json = Map.of();
-        }
-        if (json.get("error") instanceof String code && code.matches("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]+")) {
-            return OAuthErrorException.of(code, printable(json.get("error_description")),
-                    printable(json.get("error_uri")), status);
-        }
-        if (status >= 500 || status == 429 || status == 408) {
-            return new TokenEndpointUnavailableException("the authorization server at " + response.uri()
-                    + " answered HTTP " + status, status, null);
-        }
-        return new InvalidTokenResponseException("the authorization server at " + response.uri() + " answered HTTP "
-                + status + " without an OAuth error response", null);
-    }
-
-    private static String printable(Object value) {
-        if (!(value instanceof String text)) {
-            return null;
-        }
-        String clean = text.replaceAll("[^\\x20-\\x7E]", "");
-        return clean.length() > 200 ? clean.substring(0, 200) : clean;
-    }
-
-    private static <T> T await(CompletableFuture<T> future) throws InterruptedException {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            future.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
-        }
-    }
-
-    static RuntimeException rethrow(Throwable cause) {
-        if (cause instanceof RuntimeException runtime) {
-            return runtime;
-        }
-        if (cause instanceof Error error) {
-            throw error;
-        }
-        return new IllegalStateException("every stage fails with an unchecked exception", cause);
+        return poster.post(tokenEndpoint, form)
+                .thenApply(response -> TokenResponses.tokenSet(response, sentAt, requestedScopes));
     }
 
     private static URI checkEndpoint(URI uri, String name) {

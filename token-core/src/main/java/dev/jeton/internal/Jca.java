@@ -80,7 +80,7 @@ public final class Jca {
     public static byte[] sign(JwsAlgorithm alg, String name, Key key, Provider provider, byte[] input) {
         try {
             if (alg.family() == JwsAlgorithm.Family.HMAC) {
-                Mac mac = Mac.getInstance(alg.jcaName());
+                Mac mac = Mac.getInstance(macName(alg));
                 mac.init(key);
                 return mac.doFinal(input);
             }
@@ -112,7 +112,7 @@ public final class Jca {
         }
         try {
             if (alg.family() == JwsAlgorithm.Family.HMAC) {
-                Mac mac = Mac.getInstance(alg.jcaName());
+                Mac mac = Mac.getInstance(macName(alg));
                 mac.init(key);
                 return MessageDigest.isEqual(mac.doFinal(input), sig);
             }
@@ -159,13 +159,22 @@ public final class Jca {
      */
     public static String signatureName(JwsAlgorithm alg, Key key, Provider provider) {
         return switch (alg.family()) {
-            case RSA, RSA_PSS -> alg.jcaName();
+            case RSA -> "SHA" + alg.hashBits() + "withRSA";
+            case RSA_PSS -> "RSASSA-PSS";
             case ECDSA -> provider != null
                     ? "SHA" + alg.hashBits() + "withPLAIN-ECDSA"
                     : "SHA" + alg.hashBits() + "withECDSAinP1363Format";
             case EDDSA -> edCurve(key);
             case HMAC -> null;
         };
+    }
+
+    /** The JCA {@link Mac} algorithm of an HMAC {@code alg}: {@code HmacSHA256}, {@code HmacSHA384}, {@code HmacSHA512}. */
+    public static String macName(JwsAlgorithm alg) {
+        if (alg.family() != JwsAlgorithm.Family.HMAC) {
+            throw new IllegalArgumentException(alg + " is not an HMAC algorithm");
+        }
+        return "HmacSHA" + alg.hashBits();
     }
 
     private static Signature signature(JwsAlgorithm alg, String name, Provider provider)

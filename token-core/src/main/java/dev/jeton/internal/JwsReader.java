@@ -4,6 +4,8 @@ import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -255,18 +257,25 @@ public final class JwsReader {
 
     /**
      * Expired at {@code exp} or later (RFC 7519 "on or after"), less the skew; {@code nbf} (if not
-     * {@link Long#MIN_VALUE}) and {@code iat} must not be after now plus the skew. All in epoch milliseconds.
+     * {@link Long#MIN_VALUE}) and {@code iat} must not be after now plus the skew. All in epoch
+     * milliseconds. Each message says when, the time now, and the skew allowed, as jjwt's do.
      */
     public static void checkTimes(long exp, long nbf, long iat, long now, long skewMillis) {
         if (exp <= now - skewMillis) {
-            throw new Refused(Problem.EXPIRED, "token expired at " + java.time.Instant.ofEpochMilli(exp));
+            throw new Refused(Problem.EXPIRED, timeMessage("token expired at", exp, now, skewMillis));
         }
         if (nbf != Long.MIN_VALUE && nbf > now + skewMillis) {
-            throw new Refused(Problem.NOT_YET_VALID, "token not valid before " + java.time.Instant.ofEpochMilli(nbf));
+            throw new Refused(Problem.NOT_YET_VALID, timeMessage("token not valid before", nbf, now, skewMillis));
         }
         if (iat > now + skewMillis) {
-            throw new Refused(Problem.NOT_YET_VALID, "token issued in the future, at "
-                    + java.time.Instant.ofEpochMilli(iat));
+            throw new Refused(Problem.NOT_YET_VALID, timeMessage("token issued in the future, at", iat, now,
+                    skewMillis));
         }
+    }
+
+    /** {@code "<what> <at>; now <now>; allowed clock skew <skew>"}, e.g. for a log line that explains a refusal. */
+    public static String timeMessage(String what, long atMillis, long nowMillis, long skewMillis) {
+        return what + " " + Instant.ofEpochMilli(atMillis) + "; now " + Instant.ofEpochMilli(nowMillis)
+                + "; allowed clock skew " + Duration.ofMillis(skewMillis);
     }
 }

@@ -5,7 +5,6 @@ import dev.jeton.key.ProviderPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Signs compact JWS with header {@code {"alg","typ","kid"}}, the encoded header computed once per key and type. The
@@ -23,7 +22,7 @@ public final class JwsSigner {
     }
 
     private final PreparedKeys preparedKeys;
-    private final ConcurrentHashMap<HeaderKey, byte[]> headers = new ConcurrentHashMap<>();
+    private final BoundedCache<HeaderKey, byte[]> headers = new BoundedCache<>(64);
 
     public JwsSigner(ProviderPolicy policy) {
         this.preparedKeys = new PreparedKeys(policy);
@@ -32,13 +31,7 @@ public final class JwsSigner {
     /** The compact JWS of {@code payloadJson} (UTF-8 JSON), signed with {@code key}. */
     public String sign(JwtKey key, String type, byte[] payloadJson) {
         HeaderKey headerKey = new HeaderKey(key, type);
-        byte[] header = headers.get(headerKey);
-        if (header == null) {
-            if (headers.size() > 32) {
-                headers.clear();
-            }
-            header = headers.computeIfAbsent(headerKey, JwsSigner::encodeHeader);
-        }
+        byte[] header = headers.computeIfAbsent(headerKey, JwsSigner::encodeHeader);
         byte[] payload = Base64Url.encodeToAscii(payloadJson);
         byte[] input = new byte[header.length + 1 + payload.length];
         System.arraycopy(header, 0, input, 0, header.length);

@@ -5,7 +5,6 @@ import dev.jeton.key.JwtKey;
 import dev.jeton.key.ProviderPolicy;
 import java.security.Key;
 import java.security.Provider;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 
 /**
@@ -40,20 +39,13 @@ public final class PreparedKeys {
     }
 
     private final ProviderPolicy policy;
-    private final ConcurrentHashMap<JwtKey, Prepared> prepared = new ConcurrentHashMap<>();
+    private final BoundedCache<JwtKey, Prepared> prepared = new BoundedCache<>(MAX_KEYS);
 
     public PreparedKeys(ProviderPolicy policy) {
         this.policy = policy;
     }
 
     public Prepared get(JwtKey key) {
-        Prepared p = prepared.get(key);
-        if (p != null) {
-            return p;
-        }
-        if (prepared.size() >= MAX_KEYS) {
-            prepared.clear();
-        }
         return prepared.computeIfAbsent(key, this::prepare);
     }
 

@@ -3,15 +3,14 @@ package dev.jeton.internal;
 import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.TokenStore;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The store's answers to "is this family / this jti revoked?", kept briefly so that revocation-aware validation does
  * not ask the store on every request. A "revoked" answer is kept (revocation is final); a "not revoked" answer for at
- * most the TTL. Revocations made through the same service are recorded at once. Bounded. Not part of Jeton's API.
+ * most the TTL. Revocations made through the same service are recorded at once. Bounded ({@link BoundedCache}): an evicted "revoked" is read again from
+ * the store, which still says so. Not part of Jeton's API.
  *
  * <p>A "revoked" answer always wins: a "not revoked" answer never replaces it, and a "not revoked" answer whose
  * lookup overlapped a revocation recorded here is returned to its caller but not kept, so a lookup that read the
@@ -32,7 +31,7 @@ public final class RevocationCache {
 
     private final TokenStore store;
     private final long ttlMillis;
-    private final ConcurrentHashMap<String, Answer> answers = new ConcurrentHashMap<>();
+    private final BoundedCache<String, Answer> answers = new BoundedCache<>(MAX_ENTRIES);
     /** Bumped before each revocation recorded here is stored; a lookup across a bump keeps no "not revoked". */
     private final AtomicLong recordedRevocations = new AtomicLong();
 
@@ -56,7 +55,6 @@ public final class RevocationCache {
         }
         long revocationsBefore = recordedRevocations.get();
         RevocationStatus fresh = store.revocationStatus(familyId, jti, now);
-        makeRoom();
         familyKey.ifPresent(key -> keep(key, fresh.sessionRevoked(), revocationsBefore, nowMillis));
         keep(jtiKey, fresh.accessTokenRevoked(), revocationsBefore, nowMillis);
         return fresh;
@@ -86,7 +84,6 @@ public final class RevocationCache {
         // The bump comes first: a lookup keeping its answer either sees it and keeps nothing, or kept its answer
         // before it, and the put below overwrites that answer.
         recordedRevocations.incrementAndGet();
-        makeRoom();
         answers.put(key, REVOKED);
     }
 
@@ -113,15 +110,5 @@ public final class RevocationCache {
         long age = nowMillis - answer.checkedAtMillis();
         // A negative age means the clock went back since the lookup: how old the answer is cannot be told.
         return age >= 0 && age < ttlMillis;
-    }
-
-    private void makeRoom() {
-        if (answers.size() >= MAX_ENTRIES) {
-            Iterator<Answer> it = answers.values().iterator();
-            for (int i = 0; i < MAX_ENTRIES / 10 && it.hasNext(); i++) {
-                it.next();
-                it.remove();
-            }
-        }
     }
 }

@@ -28,7 +28,7 @@ public final class Scopes {
             }
             copy.add(scope);
         }
-        return Collections.unmodifiableSet(copy);
+        return copy.isEmpty() ? Collections.emptySet() : Collections.unmodifiableSet(copy);
     }
 
     /**

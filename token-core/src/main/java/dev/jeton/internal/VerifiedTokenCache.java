@@ -2,13 +2,11 @@ package dev.jeton.internal;
 
 import dev.jeton.VerifiedAccessToken;
 import dev.jeton.key.JwtKey;
-import java.util.Iterator;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A bounded map from the exact token string to its verified claims (as Envoy's JWT filter keeps one). Only tokens
- * that passed full validation enter. A hit is re-checked by the validator against the clock and the key set. When
- * full, expired entries go first, then an arbitrary tenth. Not part of Jeton's API.
+ * that passed full validation enter. A hit is re-checked by the validator against the clock and the key set.
+ * Bounded by {@link BoundedCache}: when full, entries not read lately go first. Not part of Jeton's API.
  */
 public final class VerifiedTokenCache {
 
@@ -16,12 +14,10 @@ public final class VerifiedTokenCache {
     public record Entry(VerifiedAccessToken token, JwtKey key, long expiresAtMillis, long notBeforeMillis) {
     }
 
-    private final int maximumSize;
-    private final ConcurrentHashMap<String, Entry> entries;
+    private final BoundedCache<String, Entry> entries;
 
     public VerifiedTokenCache(int maximumSize) {
-        this.maximumSize = maximumSize;
-        this.entries = new ConcurrentHashMap<>(Math.min(maximumSize, 1024) * 2);
+        this.entries = new BoundedCache<>(maximumSize);
     }
 
     public Entry get(String token) {
@@ -32,27 +28,11 @@ public final class VerifiedTokenCache {
         entries.remove(token);
     }
 
-    public void put(String token, Entry entry, long nowMillis) {
-        if (entries.size() >= maximumSize) {
-            evict(nowMillis);
-        }
+    public void put(String token, Entry entry) {
         entries.put(token, entry);
     }
 
     public int size() {
         return entries.size();
-    }
-
-    private synchronized void evict(long nowMillis) {
-        if (entries.size() < maximumSize) {
-            return;
-        }
-        entries.values().removeIf(e -> e.expiresAtMillis() <= nowMillis);
-        int excess = entries.size() - maximumSize + Math.max(1, maximumSize / 10);
-        Iterator<String> it = entries.keySet().iterator();
-        while (excess-- > 0 && it.hasNext()) {
-            it.next();
-            it.remove();
-        }
     }
 }

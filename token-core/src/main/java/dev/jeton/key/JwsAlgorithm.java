@@ -8,31 +8,31 @@ import java.util.Optional;
  */
 public enum JwsAlgorithm {
     /** HMAC with SHA-256; secret of at least 32 bytes. */
-    HS256(Family.HMAC, "HmacSHA256", 256),
+    HS256(Family.HMAC, 256),
     /** HMAC with SHA-384; secret of at least 48 bytes. */
-    HS384(Family.HMAC, "HmacSHA384", 384),
+    HS384(Family.HMAC, 384),
     /** HMAC with SHA-512; secret of at least 64 bytes. */
-    HS512(Family.HMAC, "HmacSHA512", 512),
+    HS512(Family.HMAC, 512),
     /** RSASSA-PKCS1-v1_5 with SHA-256; modulus of at least 2048 bits. */
-    RS256(Family.RSA, "SHA256withRSA", 256),
+    RS256(Family.RSA, 256),
     /** RSASSA-PKCS1-v1_5 with SHA-384. */
-    RS384(Family.RSA, "SHA384withRSA", 384),
+    RS384(Family.RSA, 384),
     /** RSASSA-PKCS1-v1_5 with SHA-512. */
-    RS512(Family.RSA, "SHA512withRSA", 512),
+    RS512(Family.RSA, 512),
     /** RSASSA-PSS with SHA-256 and MGF1 with SHA-256. */
-    PS256(Family.RSA_PSS, "RSASSA-PSS", 256),
+    PS256(Family.RSA_PSS, 256),
     /** RSASSA-PSS with SHA-384 and MGF1 with SHA-384. */
-    PS384(Family.RSA_PSS, "RSASSA-PSS", 384),
+    PS384(Family.RSA_PSS, 384),
     /** RSASSA-PSS with SHA-512 and MGF1 with SHA-512. */
-    PS512(Family.RSA_PSS, "RSASSA-PSS", 512),
+    PS512(Family.RSA_PSS, 512),
     /** ECDSA on P-256 with SHA-256. */
-    ES256(Family.ECDSA, "SHA256withECDSA", 256),
+    ES256(Family.ECDSA, 256),
     /** ECDSA on P-384 with SHA-384. */
-    ES384(Family.ECDSA, "SHA384withECDSA", 384),
+    ES384(Family.ECDSA, 384),
     /** ECDSA on P-521 with SHA-512. */
-    ES512(Family.ECDSA, "SHA512withECDSA", 512),
+    ES512(Family.ECDSA, 512),
     /** EdDSA on Ed25519 or Ed448, as the key says (RFC 8037). */
-    EdDSA(Family.EDDSA, "EdDSA", 0);
+    EdDSA(Family.EDDSA, 0);
 
     /** The kind of key an algorithm takes. */
     public enum Family {
@@ -49,12 +49,10 @@ public enum JwsAlgorithm {
     }
 
     private final Family family;
-    private final String jcaName;
     private final int hashBits;
 
-    JwsAlgorithm(Family family, String jcaName, int hashBits) {
+    JwsAlgorithm(Family family, int hashBits) {
         this.family = family;
-        this.jcaName = jcaName;
         this.hashBits = hashBits;
     }
 
@@ -71,11 +69,6 @@ public enum JwsAlgorithm {
     /** The digest size in bits (256, 384, 512), or 0 for EdDSA whose digest the curve fixes. */
     public int hashBits() {
         return hashBits;
-    }
-
-    /** The JCA algorithm name (for HMAC, RSA and RSA-PSS; ECDSA and EdDSA are chosen per provider). */
-    public String jcaName() {
-        return jcaName;
     }
 
     /** Whether keys of this algorithm are asymmetric, so that their public half may be published. */

@@ -115,7 +115,7 @@ public final class JwtKey {
         if (algorithm.family() != JwsAlgorithm.Family.HMAC) {
             throw new KeyException("key '" + kid + "': a shared secret needs HS256, HS384 or HS512, not " + algorithm);
         }
-        SecretKey key = new SecretKeySpec(secret, algorithm.jcaName());
+        SecretKey key = new SecretKeySpec(secret, Jca.macName(algorithm));
         return new JwtKey(kid, algorithm, key, key);
     }
 

@@ -88,23 +88,28 @@ public final class PemKeys {
      * @throws IllegalArgumentException if the kid is not a valid kid
      */
     public static JwtKey load(Path file, String kid, JwsAlgorithm algorithm) {
-        return load(file, kid, algorithm, null);
+        return loadFile(file, kid, algorithm, null);
     }
 
     /**
      * Loads a key from a PEM file whose private key may be encrypted; see {@link #read(Reader, String, JwsAlgorithm,
      * char[])}.
      *
-     * @param password the password of an encrypted private key, or {@code null} if it is not encrypted
+     * @param password the password of an encrypted private key (an unencrypted key needs none: use the overload
+     *     without it)
      * @throws KeyException if the file cannot be read, holds no usable key, the password is missing or wrong, or the
      *     key is weak or does not fit {@code algorithm}
      * @throws IllegalArgumentException if the kid is not a valid kid
      */
     public static JwtKey load(Path file, String kid, JwsAlgorithm algorithm, char[] password) {
+        return loadFile(file, kid, algorithm, Objects.requireNonNull(password, "password"));
+    }
+
+    private static JwtKey loadFile(Path file, String kid, JwsAlgorithm algorithm, char[] passwordOrNull) {
         Objects.requireNonNull(file, "file");
         // PEM blocks are ASCII; ISO-8859-1 maps every byte, so non-ASCII text around the blocks cannot fail decoding.
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
-            return read(reader, kid, algorithm, password);
+            return decode(reader, kid, algorithm, passwordOrNull);
         } catch (IOException e) {
             throw new KeyException("key '" + kid + "': cannot read the PEM file " + file + " ("
                     + e.getClass().getSimpleName() + ")", e);
@@ -120,20 +125,22 @@ public final class PemKeys {
      * @throws IllegalArgumentException if the kid is not a valid kid
      */
     public static JwtKey parse(String pem, String kid, JwsAlgorithm algorithm) {
-        return parse(pem, kid, algorithm, null);
+        Objects.requireNonNull(pem, "pem");
+        return decode(new StringReader(pem), kid, algorithm, null);
     }
 
     /**
      * Loads a key from PEM text whose private key may be encrypted.
      *
-     * @param password the password of an encrypted private key, or {@code null} if it is not encrypted
+     * @param password the password of an encrypted private key (an unencrypted key needs none: use the overload
+     *     without it)
      * @throws KeyException if the text holds no usable key, the password is missing or wrong, or the key is weak or
      *     does not fit {@code algorithm}
      * @throws IllegalArgumentException if the kid is not a valid kid
      */
     public static JwtKey parse(String pem, String kid, JwsAlgorithm algorithm, char[] password) {
         Objects.requireNonNull(pem, "pem");
-        return read(new StringReader(pem), kid, algorithm, password);
+        return decode(new StringReader(pem), kid, algorithm, Objects.requireNonNull(password, "password"));
     }
 
     /**
@@ -144,7 +151,7 @@ public final class PemKeys {
      * @throws IllegalArgumentException if the kid is not a valid kid
      */
     public static JwtKey read(Reader reader, String kid, JwsAlgorithm algorithm) {
-        return read(reader, kid, algorithm, null);
+        return decode(reader, kid, algorithm, null);
     }
 
     /**
@@ -153,7 +160,8 @@ public final class PemKeys {
      * @param reader the PEM text
      * @param kid the key id the key gets
      * @param algorithm the one algorithm the key is used with
-     * @param password the password of an encrypted private key, or {@code null} if it is not encrypted
+     * @param password the password of an encrypted private key (an unencrypted key needs none: use the overload
+     *     without it)
      * @return a key that signs if the text holds a private key, otherwise one that only verifies
      * @throws KeyException if the text holds no PEM block, a block that is corrupt or not a key, more than one
      *     private or public key, an encrypted key without the right password, a private key whose public key cannot
@@ -161,6 +169,11 @@ public final class PemKeys {
      * @throws IllegalArgumentException if the kid is not a valid kid
      */
     public static JwtKey read(Reader reader, String kid, JwsAlgorithm algorithm, char[] password) {
+        return decode(reader, kid, algorithm, Objects.requireNonNull(password, "password"));
+    }
+
+    /** {@code password} is null when the caller gave none: an encrypted key is then refused. */
+    private static JwtKey decode(Reader reader, String kid, JwsAlgorithm algorithm, char[] password) {
         Objects.requireNonNull(reader, "reader");
         Objects.requireNonNull(algorithm, "algorithm");
         KeyChecks.checkKid(kid);

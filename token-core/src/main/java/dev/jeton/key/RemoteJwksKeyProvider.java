@@ -5,15 +5,10 @@ import dev.jeton.internal.BoundedHttp;
 import dev.jeton.internal.Options;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -73,16 +68,10 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
         }
     }
 
-    private final URI uri;
     private final String location;
     private final Clock clock;
-    private final Duration cacheTtl;
-    private final Duration minCacheTtl;
-    private final Duration maxCacheTtl;
     private final Duration minRefreshInterval;
-    private final Duration requestTimeout;
-    private final int maxResponseBytes;
-    private final HttpClient client;
+    private final JwksFetcher fetcher;
     private final ReentrantLock fetchLock = new ReentrantLock();
 
     private volatile Snapshot snapshot;
@@ -92,19 +81,18 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
     private String lastFailure;
 
     private RemoteJwksKeyProvider(Builder b) {
-        this.uri = b.uri;
         this.location = BoundedHttp.location(b.uri);
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
-        this.cacheTtl = b.cacheTtl != null ? b.cacheTtl : DEFAULT_CACHE_TTL;
         this.minRefreshInterval = b.minRefreshInterval != null ? b.minRefreshInterval : DEFAULT_MIN_REFRESH_INTERVAL;
-        this.minCacheTtl = b.minCacheTtl != null ? b.minCacheTtl : minRefreshInterval;
-        this.maxCacheTtl = b.maxCacheTtl != null ? b.maxCacheTtl : cacheTtl;
-        this.requestTimeout = b.requestTimeout != null ? b.requestTimeout : DEFAULT_TIMEOUT;
-        this.maxResponseBytes = b.maxResponseBytes != null ? b.maxResponseBytes : DEFAULT_MAX_RESPONSE_BYTES;
-        this.client = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
+        Duration cacheTtl = b.cacheTtl != null ? b.cacheTtl : DEFAULT_CACHE_TTL;
+        HttpClient client = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
                 .connectTimeout(b.connectTimeout != null ? b.connectTimeout : DEFAULT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
+        this.fetcher = new JwksFetcher(b.uri, client, b.requestTimeout != null ? b.requestTimeout : DEFAULT_TIMEOUT,
+                b.maxResponseBytes != null ? b.maxResponseBytes : DEFAULT_MAX_RESPONSE_BYTES, cacheTtl,
+                b.minCacheTtl != null ? b.minCacheTtl : minRefreshInterval,
+                b.maxCacheTtl != null ? b.maxCacheTtl : cacheTtl);
     }
 
     /**
@@ -200,11 +188,12 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
         if (lastAttempt == null || !now.isBefore(lastAttempt.plus(minRefreshInterval))) {
             lastAttempt = now;
             try {
-                Snapshot fresh = fetch(now);
+                JwksFetcher.Fetched fetched = fetcher.fetch();
+                Snapshot fresh = new Snapshot(fetched.byKid(), fetched.keys(), now, fetched.ttl());
                 snapshot = fresh;
                 lastFailure = null;
                 LOG.debug("Fetched {} keys from {}", fresh.keys.size(), location);
-            } catch (FetchException e) {
+            } catch (JwksFetcher.FetchException e) {
                 lastFailure = e.getMessage();
                 Snapshot old = snapshot;
                 if (old != null) {
@@ -223,94 +212,10 @@ public final class RemoteJwksKeyProvider implements KeyProvider {
         return s;
     }
 
-    private Snapshot fetch(Instant now) throws FetchException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(requestTimeout)
-                .header("Accept", "application/jwk-set+json, application/json")
-                .GET()
-                .build();
-        BoundedHttp.Response response;
-        try {
-            response = BoundedHttp.send(client, request, requestTimeout, maxResponseBytes);
-        } catch (BoundedHttp.Failure e) {
-            throw new FetchException(e.getMessage());
-        }
-        List<JwtKey> keys = parse(response.body());
-        if (keys.isEmpty()) {
-            throw new FetchException("the JWK set holds no usable signing key");
-        }
-        Map<String, JwtKey> byKid = new LinkedHashMap<>();
-        for (JwtKey key : keys) {
-            if (byKid.putIfAbsent(key.kid(), key) != null) {
-                LOG.warn("JWK set from {} has two keys with kid '{}'; using the first", location, key.kid());
-            }
-        }
-        return new Snapshot(Map.copyOf(byKid), List.copyOf(byKid.values()), now, ttl(response.headers()));
-    }
-
-    /**
-     * How long to use this response: its {@code Cache-Control: max-age} held within the bounds ({@code no-cache} and
-     * {@code no-store} count as zero), or the cache TTL when it names none. An authorization server that rotates keys
-     * sets the max-age from its rotation lead time, so resource servers see a new key before it signs.
-     */
-    private Duration ttl(HttpHeaders headers) {
-        long maxAge = -1;
-        for (String value : headers.allValues("Cache-Control")) {
-            for (String directive : value.split(",")) {
-                String d = directive.trim().toLowerCase(Locale.ROOT);
-                if (d.equals("no-cache") || d.equals("no-store")) {
-                    maxAge = 0;
-                } else if (d.startsWith("max-age=") && maxAge != 0) {
-                    maxAge = seconds(d.substring("max-age=".length()));
-                }
-            }
-        }
-        if (maxAge < 0) {
-            return cacheTtl;
-        }
-        Duration advertised = Duration.ofSeconds(maxAge);
-        if (advertised.compareTo(minCacheTtl) < 0) {
-            return minCacheTtl;
-        }
-        return advertised.compareTo(maxCacheTtl) > 0 ? maxCacheTtl : advertised;
-    }
-
-    /** Delta-seconds (RFC 9111 §1.2.2), quoted or not; -1 if it is not one. Values past a year count as a year. */
-    private static long seconds(String text) {
-        String digits = text.length() > 1 && text.startsWith("\"") && text.endsWith("\"")
-                ? text.substring(1, text.length() - 1) : text;
-        if (digits.isEmpty() || digits.length() > 12 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return -1;
-        }
-        return Math.min(Long.parseLong(digits), Duration.ofDays(365).toSeconds());
-    }
-
-    /**
-     * Parses as a public set, leniently: each unusable key, and each secret or private one, is logged by kid and
-     * skipped.
-     */
-    private List<JwtKey> parse(byte[] body) throws FetchException {
-        try {
-            return JwkSets.parsePublic(new String(body, StandardCharsets.UTF_8), "the JWK set from " + location,
-                    problem -> LOG.warn("Skipping a key of the JWK set from {}: {}", location, problem.getMessage()));
-        } catch (KeyException e) {
-            throw new FetchException(e.getMessage());
-        }
-    }
-
     @Override
     public String toString() {
         Snapshot s = snapshot;
         return "RemoteJwksKeyProvider[" + location + ", " + (s == null ? "not fetched" : s.keys.size() + " keys") + "]";
-    }
-
-    /** A fetch failure; its message is safe for logs (no body content). */
-    private static final class FetchException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        FetchException(String message) {
-            super(message, null, false, false);
-        }
     }
 
     /**

@@ -64,6 +64,11 @@ final class FamilyHash {
                 revocation);
     }
 
+    /** An instant as the scripts take it and the hash holds it: epoch milliseconds. */
+    static String millis(Instant instant) {
+        return Long.toString(instant.toEpochMilli());
+    }
+
     /** Scopes as stored: in order, separated by one space; none is the empty text. */
     static String joinScopes(Set<String> scopes) {
         for (String scope : scopes) {

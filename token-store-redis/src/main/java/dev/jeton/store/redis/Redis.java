@@ -182,6 +182,12 @@ final class Redis {
                 || message.startsWith("MASTERDOWN") || message.startsWith("READONLY");
     }
 
+    /** Whether a failure is about what a key holds (the record is malformed, or Redis refused it for its type). */
+    static boolean isMalformed(TokenStoreException e) {
+        return e.getCause() == null
+                || e.getCause() instanceof RedisCommandExecutionException refused && !notRun(refused);
+    }
+
     private static void backOff(int attempt) {
         try {
             Thread.sleep(Math.min(50, attempt * 2L) + ThreadLocalRandom.current().nextInt(3));

@@ -3,39 +3,24 @@ package dev.jeton.store.redis;
 import dev.jeton.RevocationReason;
 import dev.jeton.TokenStoreException;
 import dev.jeton.store.FamilyRecord;
-import dev.jeton.store.GraceWindow;
-import dev.jeton.store.RefreshFamily;
 import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.Rotation;
 import dev.jeton.store.StepResult;
 import dev.jeton.store.TokenStore;
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.KeyValue;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScoredValue;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,17 +58,23 @@ import org.slf4j.LoggerFactory;
 public final class RedisTokenStore implements TokenStore, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisTokenStore.class);
-    private static final SecureRandom NONCES = new SecureRandom();
-    private static final String[] NO_GRACE = {"", "", ""};
 
     private final Keys keys;
     private final Redis redis;
+    private final SubjectIndex subjects;
+    private final FamilySteps steps;
+    private final AccessTokenDenials denials;
+    private final BucketPurge purge;
     private final AutoCloseable owned;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private RedisTokenStore(Keys keys, Redis redis, AutoCloseable owned) {
         this.keys = keys;
         this.redis = redis;
+        this.subjects = new SubjectIndex(keys, redis);
+        this.steps = new FamilySteps(keys, redis, subjects);
+        this.denials = new AccessTokenDenials(keys, redis);
+        this.purge = new BucketPurge(keys, redis);
         this.owned = owned;
     }
 
@@ -95,7 +86,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
      */
     public static Builder builder(String uri) {
         RedisURI parsed = RedisURI.create(Objects.requireNonNull(uri, "uri"));
-        return new Builder(() -> owning(RedisClient.create(parsed), RedisClient::connect));
+        return new Builder(() -> Opened.owning(RedisClient.create(parsed), RedisClient::connect));
     }
 
     /**
@@ -111,23 +102,8 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
             client.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(ClusterTopologyRefreshOptions
                     .builder().enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30))
                     .build()).build());
-            return owning(client, RedisClusterClient::connect);
+            return Opened.owning(client, RedisClusterClient::connect);
         });
-    }
-
-    /** A connection of a client the store made: closing the store closes both; a failed connect shuts it down. */
-    private static <C extends AbstractRedisClient> Opened owning(
-            C client, Function<C, StatefulConnection<String, String>> connect) {
-        try {
-            StatefulConnection<String, String> connection = connect.apply(client);
-            return new Opened(connection, () -> {
-                connection.close();
-                client.shutdown();
-            });
-        } catch (RuntimeException e) {
-            client.shutdown();
-            throw e;
-        }
     }
 
     /**
@@ -170,10 +146,6 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     public static Builder builder(StatefulRedisClusterConnection<String, String> connection) {
         Objects.requireNonNull(connection, "connection");
         return new Builder(() -> new Opened(connection, () -> { }));
-    }
-
-    /** A connection the builder got hold of, and what closing the store must close. */
-    private record Opened(Object connection, AutoCloseable owned) {
     }
 
     /** Sets the options of a {@link RedisTokenStore}, each at most once. Not thread-safe. */
@@ -242,19 +214,9 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
          *
          * @throws io.lettuce.core.RedisException if Redis cannot be reached
          */
-        @SuppressWarnings("unchecked")
         public RedisTokenStore build() {
             Opened opened = open.get();
-            int waitFor = Math.max(replicas, 0);
-            Duration waitTimeout = replicaTimeout == null ? Duration.ZERO : replicaTimeout;
-            Redis redis;
-            if (opened.connection() instanceof StatefulRedisClusterConnection<?, ?> cluster) {
-                redis = Redis.cluster((StatefulRedisClusterConnection<String, String>) cluster, waitFor, waitTimeout);
-            } else {
-                StatefulRedisConnection<String, String> single =
-                        (StatefulRedisConnection<String, String>) opened.connection();
-                redis = Redis.standalone(single.async(), single.getTimeout(), waitFor, waitTimeout);
-            }
+            Redis redis = opened.redis(Math.max(replicas, 0), replicaTimeout == null ? Duration.ZERO : replicaTimeout);
             return new RedisTokenStore(new Keys(keyPrefix == null ? "jeton:" : keyPrefix), redis, opened.owned());
         }
     }
@@ -271,23 +233,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     @Override
     public void createFamily(FamilyRecord first) {
         Objects.requireNonNull(first, "first").requireNew();
-        RefreshFamily family = first.family();
-        String id = family.id();
-        String scopes = FamilyHash.joinScopes(family.scopes());
-        String familyKey = keys.family(id);
-        String what = "creating family " + id;
-        List<Object> answer = redis.run(Script.CREATE, what, new String[] {familyKey, keys.timelineOf(id)}, id,
-                family.subject(), family.clientId(), scopes, family.claimsJson(), millis(family.createdAt()),
-                millis(family.expiresAt()), first.currentHash(), millis(first.idleExpiresAt()),
-                keys.base(Keys.bucket(id)));
-        if ("E".equals(answer.get(0))) {
-            throw new IllegalStateException("family " + id + " already exists");
-        }
-        String subjectKey = keys.subject(family.subject());
-        redis.run(Script.INDEX, "listing family " + id + " under its subject", new String[] {subjectKey}, id,
-                millis(family.expiresAt()), millis(family.createdAt()));
-        redis.replicate(familyKey, what);
-        redis.replicate(subjectKey, what);
+        steps.create(first);
     }
 
     /**
@@ -311,14 +257,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
      */
     @Override
     public StepResult rotate(Rotation rotation) {
-        Objects.requireNonNull(rotation, "rotation");
-        String id = rotation.familyId();
-        String[] grace = graceArguments(rotation.grace());
-        String familyKey = keys.family(id);
-        String what = "rotating family " + id;
-        return step(id, what, Script.ROTATE, new String[] {familyKey, keys.timelineOf(id)}, id,
-                Long.toString(rotation.presentedGeneration()), rotation.presentedHash(), rotation.successorHash(),
-                millis(rotation.successorIdleExpiresAt()), millis(rotation.now()), grace[0], grace[1], grace[2]);
+        return steps.rotate(Objects.requireNonNull(rotation, "rotation"));
     }
 
     /**
@@ -332,11 +271,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         Objects.requireNonNull(familyId, "familyId");
         Objects.requireNonNull(previousHash, "previousHash");
         Objects.requireNonNull(now, "now");
-        byte[] nonce = new byte[12];
-        NONCES.nextBytes(nonce);
-        return step(familyId, "claiming the grace window of family " + familyId, Script.CLAIM,
-                new String[] {keys.family(familyId)}, previousHash, Integer.toString(maxUses), millis(now),
-                HexFormat.of().formatHex(nonce));
+        return steps.claimGrace(familyId, previousHash, maxUses, now);
     }
 
     /**
@@ -352,22 +287,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         Objects.requireNonNull(currentHash, "currentHash");
         Objects.requireNonNull(newIdleExpiresAt, "newIdleExpiresAt");
         Objects.requireNonNull(now, "now");
-        return step(familyId, "sliding family " + familyId, Script.SLIDE, new String[] {keys.family(familyId)},
-                Long.toString(generation), currentHash, millis(newIdleExpiresAt), millis(now));
-    }
-
-    private StepResult step(String familyId, String what, Script script, String[] keys, String... args) {
-        List<Object> answer = redis.run(script, what, keys, args);
-        Object status = answer.get(0);
-        if ("N".equals(status)) {
-            return StepResult.refused(Optional.empty());
-        }
-        FamilyRecord record = FamilyHash.fromFlat(familyId, answer, 1);
-        if ("A".equals(status)) {
-            redis.replicate(keys[0], what);
-            return StepResult.applied(record);
-        }
-        return StepResult.refused(Optional.of(record));
+        return steps.slide(familyId, generation, currentHash, newIdleExpiresAt, now);
     }
 
     /**
@@ -381,15 +301,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         Objects.requireNonNull(familyId, "familyId");
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(now, "now");
-        String familyKey = keys.family(familyId);
-        String what = "revoking family " + familyId;
-        List<Object> answer = redis.run(Script.REVOKE, what, new String[] {familyKey, keys.timelineOf(familyId)},
-                familyId, millis(now), reason.name());
-        boolean revoked = Long.valueOf(1).equals(answer.get(0));
-        if (revoked) {
-            redis.replicate(familyKey, what);
-        }
-        return revoked;
+        return steps.revoke(familyId, reason, now);
     }
 
     /**
@@ -403,49 +315,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     public List<FamilyRecord> liveFamilies(String subject, Instant now) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(now, "now");
-        String subjectKey = keys.subject(subject);
-        String what = "listing the families of a subject";
-        List<ScoredValue<String>> listed = redis.read(() -> redis.async.zrangeWithScores(subjectKey, 0, -1), what);
-        long at = now.toEpochMilli();
-        List<String> stale = new ArrayList<>();
-        Map<String, RedisFuture<Map<String, String>>> reads = new LinkedHashMap<>();
-        for (ScoredValue<String> entry : listed) {
-            if (entry.getScore() <= at) {
-                stale.add(entry.getValue());
-            } else {
-                reads.put(entry.getValue(), redis.async.hgetall(keys.family(entry.getValue())));
-            }
-        }
-        List<FamilyRecord> live = new ArrayList<>();
-        for (Map.Entry<String, RedisFuture<Map<String, String>>> read : reads.entrySet()) {
-            String id = read.getKey();
-            Map<String, String> hash;
-            FamilyRecord record;
-            try {
-                hash = redis.read(read.getValue(), () -> redis.async.hgetall(keys.family(id)), what);
-                if (hash.isEmpty()) {
-                    stale.add(id);
-                    continue;
-                }
-                record = FamilyHash.fromMap(id, hash);
-            } catch (TokenStoreException e) {
-                if (!malformed(e)) {
-                    throw e;
-                }
-                LOG.warn("{}: family {} cannot be read and is left out: {}", what, id, e.getMessage());
-                continue;
-            }
-            if (!record.family().subject().equals(subject)) {
-                stale.add(id);
-            } else if (record.isLiveAt(now)) {
-                live.add(record);
-            }
-        }
-        if (!stale.isEmpty()) {
-            String[] members = stale.toArray(String[]::new);
-            redis.read(() -> redis.async.zrem(subjectKey, members), "tidying a subject's index");
-        }
-        return live;
+        return subjects.live(subject, now);
     }
 
     /**
@@ -457,10 +327,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     public void revokeAccessToken(String jti, Instant expiresAt) {
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(expiresAt, "expiresAt");
-        String denialKey = keys.denial(jti);
-        String what = "denying access token " + jti;
-        redis.run(Script.DENY, what, new String[] {denialKey, keys.timelineOf(jti)}, jti, millis(expiresAt));
-        redis.replicate(denialKey, what);
+        denials.deny(jti, expiresAt);
     }
 
     /**
@@ -474,32 +341,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         Objects.requireNonNull(familyId, "familyId");
         Objects.requireNonNull(jti, "jti");
         Objects.requireNonNull(now, "now");
-        String what = "checking the revocation of access token " + jti;
-        Supplier<RedisFuture<List<KeyValue<String, String>>>> readFamily = familyId
-                .<Supplier<RedisFuture<List<KeyValue<String, String>>>>>map(id -> {
-                    String familyKey = keys.family(id);
-                    return () -> redis.async.hmget(familyKey, "g", "ra");
-                }).orElse(null);
-        String denialKey = keys.denial(jti);
-        Supplier<RedisFuture<String>> readDenial = () -> redis.async.get(denialKey);
-        // Both sent before either answer is awaited: one round trip, even when they live on different nodes.
-        RedisFuture<List<KeyValue<String, String>>> family = readFamily == null ? null : readFamily.get();
-        RedisFuture<String> denial = readDenial.get();
-        boolean sessionRevoked = false;
-        if (family != null) {
-            List<KeyValue<String, String>> fields = redis.read(family, readFamily, what);
-            sessionRevoked = !fields.get(0).hasValue() || fields.get(1).hasValue();
-        }
-        String deniedUntil = redis.read(denial, readDenial, what);
-        boolean accessTokenRevoked = false;
-        if (deniedUntil != null) {
-            try {
-                accessTokenRevoked = now.toEpochMilli() < Long.parseLong(deniedUntil);
-            } catch (NumberFormatException e) {
-                throw new TokenStoreException("the denial of access token " + jti + " is malformed in Redis", null);
-            }
-        }
-        return new RevocationStatus(sessionRevoked, accessTokenRevoked);
+        return denials.status(familyId, jti, now);
     }
 
     /**
@@ -519,74 +361,7 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         if (maxRows < 1) {
             throw new IllegalArgumentException("maxRows must be positive");
         }
-        long at = now.toEpochMilli();
-        List<Supplier<RedisFuture<List<String>>>> reads = new ArrayList<>(Keys.BUCKETS);
-        List<RedisFuture<List<String>>> due = new ArrayList<>(Keys.BUCKETS);
-        for (int bucket = 0; bucket < Keys.BUCKETS; bucket++) {
-            String timeline = keys.timeline(bucket);
-            Supplier<RedisFuture<List<String>>> read = () -> redis.async.zrangebyscore(timeline,
-                    Range.create((Number) Double.NEGATIVE_INFINITY, (Number) at), Limit.create(0, maxRows));
-            reads.add(read);
-            due.add(read.get());
-        }
-        Map<Integer, List<String>> chosen = new LinkedHashMap<>();
-        int remaining = maxRows;
-        for (int bucket = 0; bucket < Keys.BUCKETS; bucket++) {
-            List<String> members;
-            try {
-                members = redis.read(due.get(bucket), reads.get(bucket), "reading what is due");
-            } catch (TokenStoreException e) {
-                if (!malformed(e)) {
-                    throw e;
-                }
-                LOG.warn("purge: the timeline {} cannot be read and is skipped: {}", keys.timeline(bucket),
-                        e.getMessage());
-                continue;
-            }
-            if (remaining > 0 && !members.isEmpty()) {
-                List<String> taken = members.subList(0, Math.min(remaining, members.size()));
-                chosen.put(bucket, taken);
-                remaining -= taken.size();
-            }
-        }
-        int settled = 0;
-        for (Map.Entry<Integer, List<String>> bucket : chosen.entrySet()) {
-            settled += purgeBucket(bucket.getKey(), bucket.getValue(), at);
-        }
-        return settled;
-    }
-
-    private int purgeBucket(int bucket, List<String> members, long now) {
-        String base = keys.base(bucket);
-        String[] scriptKeys = new String[members.size() + 1];
-        String[] args = new String[members.size() + 1];
-        scriptKeys[0] = keys.timeline(bucket);
-        args[0] = Long.toString(now);
-        for (int k = 0; k < members.size(); k++) {
-            String member = members.get(k);
-            // Built on the bucket's own tag, whatever the entry says, so that the script stays on one slot.
-            scriptKeys[k + 1] = base + (member.startsWith("j") ? "j:" : "f:") + member.substring(Math.min(1,
-                    member.length()));
-            args[k + 1] = member;
-        }
-        List<Object> answer = redis.run(Script.PURGE, "purging bucket " + bucket, scriptKeys, args);
-        List<Supplier<RedisFuture<Long>>> unlists = new ArrayList<>();
-        for (int k = 1; k + 1 < answer.size(); k += 2) {
-            String subjectKey = keys.subject(String.valueOf(answer.get(k)));
-            String familyId = String.valueOf(answer.get(k + 1));
-            unlists.add(() -> redis.async.zrem(subjectKey, familyId));
-        }
-        List<RedisFuture<Long>> sent = unlists.stream().map(Supplier::get).toList();
-        for (int k = 0; k < sent.size(); k++) {
-            redis.read(sent.get(k), unlists.get(k), "removing a purged family from its subject's index");
-        }
-        return ((Long) answer.get(0)).intValue();
-    }
-
-    /** Whether a failure is about what a key holds (the record is malformed, or Redis refused it for its type). */
-    private static boolean malformed(TokenStoreException e) {
-        return e.getCause() == null
-                || e.getCause() instanceof RedisCommandExecutionException refused && !Redis.notRun(refused);
+        return purge.expired(now, maxRows);
     }
 
     /**
@@ -613,10 +388,6 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
         }
     }
 
-    private static String millis(Instant instant) {
-        return Long.toString(instant.toEpochMilli());
-    }
-
     @Override
     public String toString() {
         return "RedisTokenStore[prefix " + keys.prefix() + "]";
@@ -625,11 +396,5 @@ public final class RedisTokenStore implements TokenStore, AutoCloseable {
     /** The key layout, for this package's tests. */
     Keys keys() {
         return keys;
-    }
-
-    /** The grace window as the rotation script takes it: previous hash, sealed successor, end; all empty if none. */
-    private static String[] graceArguments(Optional<GraceWindow> grace) {
-        return grace.map(g -> new String[] {g.previousHash(), g.sealedSuccessor(), millis(g.until())})
-                .orElse(NO_GRACE);
     }
 }
