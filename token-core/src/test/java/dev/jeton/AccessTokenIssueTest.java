@@ -11,7 +11,7 @@ import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.key.ProviderPolicy;
-import dev.jeton.testing.MutableClock;
+import dev.jeton.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
@@ -52,7 +52,7 @@ class AccessTokenIssueTest {
     private static final Map<JwsAlgorithm, JwtKey> KEYS = new EnumMap<>(JwsAlgorithm.class);
     private static JwtKey ed448;
 
-    private MutableClock clock;
+    private TestClock clock;
 
     @BeforeAll
     static void generateKeys() throws GeneralSecurityException {
@@ -65,7 +65,7 @@ class AccessTokenIssueTest {
 
     @BeforeEach
     void startClock() {
-        clock = MutableClock.at(START);
+        clock = TestClock.at(START);
     }
 
     private TokenService service(KeyProvider keys, Consumer<TokenService.Builder> options) {

@@ -9,7 +9,7 @@ import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.key.ProviderPolicy;
-import dev.jeton.testing.MutableClock;
+import dev.jeton.testing.TestClock;
 import java.math.BigInteger;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +71,7 @@ class AccessTokenValidationRulesTest {
     private static byte[] hmacSecret;
     private static List<JwtKey> keySet;
 
-    private MutableClock clock;
+    private TestClock clock;
     private AccessTokenValidator validator;
 
     @BeforeAll
@@ -108,7 +108,7 @@ class AccessTokenValidationRulesTest {
 
     @BeforeEach
     void newValidator() {
-        clock = MutableClock.at(Instant.ofEpochSecond(NOW));
+        clock = TestClock.at(Instant.ofEpochSecond(NOW));
         validator = validator(b -> { });
     }
 

@@ -22,7 +22,7 @@ import com.nimbusds.openid.connect.sdk.validators.InvalidHashException;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
-import dev.jeton.testing.MutableClock;
+import dev.jeton.testing.TestClock;
 import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
@@ -45,7 +45,7 @@ class IdTokenInteropTest {
     private static final String ISSUER = "https://auth.example.com";
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-    private final MutableClock clock = MutableClock.at(NOW);
+    private final TestClock clock = TestClock.at(NOW);
 
     @Nested
     @DisplayName("Nimbus validates Jeton's ID tokens")

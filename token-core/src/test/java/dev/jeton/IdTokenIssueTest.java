@@ -11,7 +11,7 @@ import dev.jeton.internal.TokenHashes;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
-import dev.jeton.testing.MutableClock;
+import dev.jeton.testing.TestClock;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.text.ParseException;
@@ -35,7 +35,7 @@ class IdTokenIssueTest {
     private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
     private static final JwtKey KEY = JwtKey.generate("es-1", JwsAlgorithm.ES256);
 
-    private final MutableClock clock = MutableClock.at(START);
+    private final TestClock clock = TestClock.at(START);
 
     private TokenService service(Consumer<TokenService.Builder> options) {
         TokenService.Builder builder = TokenService.builder().issuer(ISSUER).audience(AUDIENCE)

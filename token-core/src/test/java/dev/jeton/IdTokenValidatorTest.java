@@ -16,7 +16,7 @@ import dev.jeton.internal.TokenHashes;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
-import dev.jeton.testing.MutableClock;
+import dev.jeton.testing.TestClock;
 import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
 import java.time.Duration;
@@ -37,7 +37,7 @@ class IdTokenValidatorTest {
     private static final JwtKey RS = JwtKey.generate("rs-1", JwsAlgorithm.RS256);
     private static final String ACCESS_TOKEN = "an-access-token";
 
-    private final MutableClock clock = MutableClock.at(NOW);
+    private final TestClock clock = TestClock.at(NOW);
     private final IdTokenValidator validator = IdTokenValidator.builder().issuer(ISSUER).clientId("web")
             .keys(KeyProvider.verifyingOnly(List.of(ES, RS))).algorithms(JwsAlgorithm.ES256).clock(clock).build();
 

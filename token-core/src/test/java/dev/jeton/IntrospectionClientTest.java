@@ -9,7 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
-import dev.jeton.testing.MutableClock;
+import dev.jeton.testing.TestClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -39,7 +39,7 @@ class IntrospectionClientTest {
     private static final String AUDIENCE = "https://api.example.com";
     private static final JwtKey KEY = JwtKey.generate("k1", JwsAlgorithm.ES256);
 
-    private final MutableClock clock = MutableClock.at(Instant.parse("2026-03-01T10:00:00Z"));
+    private final TestClock clock = TestClock.at(Instant.parse("2026-03-01T10:00:00Z"));
     private final TokenService issuer = TokenService.builder().issuer(ISSUER).audience(AUDIENCE)
             .keys(KeyProvider.of(KEY)).clock(clock).build();
     private final AtomicInteger requests = new AtomicInteger();

@@ -30,7 +30,7 @@ import dev.jeton.key.JwsAlgorithm;
 import dev.jeton.key.JwtKey;
 import dev.jeton.key.KeyProvider;
 import dev.jeton.key.ProviderPolicy;
-import dev.jeton.testing.MutableClock;
+import dev.jeton.testing.TestClock;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
@@ -63,7 +63,7 @@ class NimbusInteropTest {
     private static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
     private static final Map<JwsAlgorithm, JwtKey> KEYS = new EnumMap<>(JwsAlgorithm.class);
 
-    private MutableClock clock;
+    private TestClock clock;
 
     @BeforeAll
     static void generateKeys() {
@@ -74,7 +74,7 @@ class NimbusInteropTest {
 
     @BeforeEach
     void startClock() {
-        clock = MutableClock.at(START);
+        clock = TestClock.at(START);
     }
 
     static Stream<Arguments> everyAlgorithmUnderEveryPolicy() {

@@ -3,7 +3,7 @@ package dev.jeton;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.jeton.testing.MutableClock;
+import dev.jeton.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -17,7 +17,7 @@ class RefreshCookieTest {
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
     private static final String TOKEN = "jrt_0123456789abcdefABCDEF";
 
-    private final MutableClock clock = MutableClock.at(NOW);
+    private final TestClock clock = TestClock.at(NOW);
 
     private static TokenPair pair(Instant sessionExpiresAt) {
         return new TokenPair("a.b.c", "jti", Duration.ofMinutes(15), NOW.plusSeconds(900), Set.of(),

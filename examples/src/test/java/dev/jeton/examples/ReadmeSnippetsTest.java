@@ -74,6 +74,23 @@ class ReadmeSnippetsTest {
     @TempDir
     Path work;
 
+    /** A README module-info compiles with this build's jars on the module path: the modules it requires exist. */
+    @Test
+    void everyReadmeModuleDeclarationCompiles() throws Exception {
+        List<String> declarations = moduleDeclarations();
+        assertThat(declarations).isNotEmpty();
+        for (String declaration : declarations) {
+            Path source = Files.createDirectories(work.resolve("module" + declarations.indexOf(declaration)))
+                    .resolve("module-info.java");
+            Files.writeString(source, declaration);
+            java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();
+            int status = ToolProvider.getSystemJavaCompiler().run(null, errors, errors, "--module-path",
+                    System.getProperty("java.class.path"), "-d", source.getParent().resolve("out").toString(),
+                    source.toString());
+            assertThat(status).as("README module declaration compiles:%n%s%n%s", declaration, errors).isZero();
+        }
+    }
+
     @Test
     void everyReadmeJavaSnippetCompiles() throws Exception {
         List<String> snippets = javaSnippets();
@@ -169,7 +186,16 @@ class ReadmeSnippetsTest {
         return Files.readString(Path.of("..", "README.md"));
     }
 
+    /** The README's Java snippets that are statements; module declarations are {@link #moduleDeclarations}. */
     private static List<String> javaSnippets() throws IOException {
+        return allJavaSnippets().stream().filter(s -> !s.startsWith("module ")).toList();
+    }
+
+    private static List<String> moduleDeclarations() throws IOException {
+        return allJavaSnippets().stream().filter(s -> s.startsWith("module ")).toList();
+    }
+
+    private static List<String> allJavaSnippets() throws IOException {
         String readme = readme();
         Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
         List<String> snippets = new ArrayList<>();

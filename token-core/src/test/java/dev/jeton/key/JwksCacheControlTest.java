@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.jeton.testing.MutableClock;
+import dev.jeton.testing.TestClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class JwksCacheControlTest {
 
-    private final MutableClock clock = MutableClock.atFixedStart();
+    private final TestClock clock = TestClock.fixed();
     private final AtomicInteger requests = new AtomicInteger();
     private final RotatingKeyProvider issuerKeys = RotatingKeyProvider
             .builder(JwtKey.generate("k1", JwsAlgorithm.ES256)).clock(clock).publishAhead(Duration.ofMinutes(4))

@@ -19,7 +19,7 @@ import dev.jeton.TokenEvent;
 import dev.jeton.TokenService;
 import dev.jeton.internal.Base64Url;
 import dev.jeton.testing.CapturedLog;
-import dev.jeton.testing.MutableClock;
+import dev.jeton.testing.TestClock;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -53,7 +53,7 @@ class RemoteJwksKeyProviderTest {
     private static final String ISSUER = "https://issuer.test";
     private static final String AUDIENCE = "https://api.test";
 
-    private final MutableClock clock = MutableClock.atFixedStart();
+    private final TestClock clock = TestClock.fixed();
     private final AtomicInteger requests = new AtomicInteger();
     private final CountDownLatch releaseSlowResponses = new CountDownLatch(1);
     private final JwtKey first = JwtKey.generate("first", JwsAlgorithm.ES256);

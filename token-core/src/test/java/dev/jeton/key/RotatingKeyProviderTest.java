@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jeton.KeyException;
 import dev.jeton.internal.Json;
 import dev.jeton.key.RotatingKeyProvider.KeyState;
-import dev.jeton.testing.MutableClock;
+import dev.jeton.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.time.Duration;
@@ -24,7 +24,7 @@ class RotatingKeyProviderTest {
 
     private static final Duration RETIREMENT = Duration.ofMinutes(30);
 
-    private final MutableClock clock = MutableClock.atFixedStart();
+    private final TestClock clock = TestClock.fixed();
     private final JwtKey first = JwtKey.generate("first", JwsAlgorithm.ES256);
     private final JwtKey second = JwtKey.generate("second", JwsAlgorithm.ES256);
     private final RotatingKeyProvider keys = RotatingKeyProvider.builder(first)

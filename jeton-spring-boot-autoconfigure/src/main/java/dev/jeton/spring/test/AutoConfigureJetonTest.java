@@ -31,7 +31,8 @@ import org.springframework.context.annotation.Import;
  *
  * <p>Both beans are {@code @Primary}, so they win over the application's own {@code TokenStore} or {@code Clock}, and
  * the JDBC store is not created. The clock starts at a fixed instant; each test class with this annotation gets its
- * own application context only if its configuration otherwise differs.
+ * own application context only if its configuration otherwise differs. {@code TestClock} comes from
+ * {@code token-test}, which the application's tests depend on.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,18 +1,12 @@
 package dev.jeton.store.inmemory;
 
 import dev.jeton.RevocationReason;
-import dev.jeton.TokenService;
-import dev.jeton.key.JwsAlgorithm;
-import dev.jeton.key.JwtKey;
-import dev.jeton.key.KeyProvider;
 import dev.jeton.store.FamilyRecord;
 import dev.jeton.store.Revocation;
 import dev.jeton.store.RevocationStatus;
 import dev.jeton.store.Rotation;
 import dev.jeton.store.StepResult;
 import dev.jeton.store.TokenStore;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -47,27 +41,6 @@ public final class InMemoryTokenStore implements TokenStore {
 
     /** An empty store. */
     public InMemoryTokenStore() {
-    }
-
-    /**
-     * A ready {@link TokenService} on a new in-memory store, for applications' unit tests: issuer
-     * {@code https://issuer.test}, audience {@code https://api.test}, a generated ES256 key, revocation-aware
-     * validation without caching, and the given clock; everything else at its defaults.
-     *
-     * <pre>{@code
-     * TestClock clock = TestClock.fixed();
-     * TokenService tokens = InMemoryTokenStore.tokenServiceForTests(clock);
-     * }</pre>
-     */
-    public static TokenService tokenServiceForTests(Clock clock) {
-        return TokenService.builder()
-                .issuer("https://issuer.test")
-                .audience("https://api.test")
-                .keys(KeyProvider.of(JwtKey.generate("test-es256", JwsAlgorithm.ES256)))
-                .store(new InMemoryTokenStore())
-                .revocationAwareValidation(Duration.ZERO)
-                .clock(clock)
-                .build();
     }
 
     @Override

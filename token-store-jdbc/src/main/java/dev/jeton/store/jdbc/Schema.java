@@ -17,7 +17,9 @@ final class Schema {
     /** The statements of the dialect's script, for a table prefix already checked. */
     static List<String> statements(Dialect dialect, String tablePrefix) {
         String script;
-        try (InputStream in = JdbcTokenStore.class.getClassLoader().getResourceAsStream(dialect.schemaResource())) {
+        // Through the class, not its loader: on the module path a class loader finds no resource in this module's
+        // package, which is not open; the module's own classes always do.
+        try (InputStream in = Schema.class.getResourceAsStream("/" + dialect.schemaResource())) {
             if (in == null) {
                 throw new IllegalStateException("missing resource " + dialect.schemaResource());
             }

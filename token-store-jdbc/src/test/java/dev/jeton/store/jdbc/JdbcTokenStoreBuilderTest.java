@@ -56,14 +56,6 @@ class JdbcTokenStoreBuilderTest {
     }
 
     @Test
-    void theLocalMariaDbServerGetsTheMariaDbScript() {
-        DataSource mariadb = TestDatabases.pool(TestDatabases.Kind.MARIADB);
-
-        assertThat(JdbcTokenStore.builder(mariadb).build().dialect()).isEqualTo(Dialect.MARIADB);
-        assertThat(Dialect.MARIADB.schemaResource()).isEqualTo("dev/jeton/store/jdbc/schema-mariadb.sql");
-    }
-
-    @Test
     void theDialectIsDetectedOrTakenAsGivenAndTheSchemaCreatedOnlyWhenAsked() throws SQLException {
         DataSource h2 = TestDatabases.pool(TestDatabases.Kind.H2);
         String prefix = TestDatabases.uniquePrefix();
