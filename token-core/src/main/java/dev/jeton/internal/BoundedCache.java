@@ -16,7 +16,8 @@ import java.util.function.Predicate;
  * read since the hand last passed survives one more round. Entries nobody reads go first; a burst of new keys cannot
  * push out the ones in use. Reads take no lock and write nothing but, the first time, the mark; one writer at a time
  * sweeps while the others insert and go on, until the size passes the bound by a slack (1/64 of it, at least 8):
- * then they wait for the sweep, so the size stays within the bound, the slack and one entry per writer. Each entry is passed by the hand at most twice per visit of the hand, so a write costs amortised O(1).
+ * then they wait for the sweep, so the size stays within the bound, the slack and about one entry per writer (the
+ * map's count, read while others write, can miss an insertion in flight). Each entry is passed by the hand at most twice per visit of the hand, so a write costs amortised O(1).
  *
  * <p>Caffeine (W-TinyLFU) keeps a better hit rate under skewed loads; Jeton's caches hold keys that are read for a
  * while and then never again (access tokens until they expire, sessions between refreshes, keys between rotations),

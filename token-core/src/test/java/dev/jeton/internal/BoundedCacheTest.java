@@ -146,11 +146,16 @@ class BoundedCacheTest {
             }
             start.countDown();
             for (Future<Integer> f : maxSeen) {
-                assertThat(f.get(60, TimeUnit.SECONDS)).isLessThanOrEqualTo(bound + 16 + threads);
+                // While writers run, ConcurrentHashMap.size() is a sum of counters read one by one, not a snapshot,
+                // so a reading can be off by the changes made during it: near the bound is all it can show. (Before
+                // writers waited for the sweep, readings went past 250,000 here.)
+                assertThat(f.get(60, TimeUnit.SECONDS)).isLessThanOrEqualTo(2 * bound);
             }
         } finally {
             pool.shutdownNow();
         }
-        assertThat(cache.size()).isLessThanOrEqualTo(bound + 16 + threads);
+        // At rest the count is exact: within the bound, the slack (1/64 of it, at least 8), one entry per writer, and
+        // one more per writer for the insertions the readings the writers acted on could have missed.
+        assertThat(cache.size()).isLessThanOrEqualTo(bound + 16 + 2 * threads);
     }
 }
