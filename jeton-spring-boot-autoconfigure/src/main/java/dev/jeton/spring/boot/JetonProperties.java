@@ -294,13 +294,13 @@ public class JetonProperties {
         }
     }
 
-    /** A key in a PEM file: PKCS#8, PKCS#1, SEC1 or encrypted PKCS#8, optionally with its public key. */
-    public static class Pem {
+    /** What every key file names: where it is, its password if any, and the kid and algorithm the key gets. */
+    public abstract static class KeyFile {
 
-        /** The PEM resource, e.g. file:/etc/jeton/signing.pem or classpath:keys/signing.pem. */
+        /** The resource, e.g. file:/etc/jeton/signing.pem or classpath:keys/signing.p12. */
         private Resource location;
 
-        /** The password of an encrypted PKCS#8 key. */
+        /** The password: of an encrypted PKCS#8 key in a PEM file, or of a PKCS#12 store. */
         private String password;
 
         /** The kid the key gets. */
@@ -342,42 +342,18 @@ public class JetonProperties {
         }
     }
 
+    /** A key in a PEM file: PKCS#8, PKCS#1, SEC1 or encrypted PKCS#8, optionally with its public key. */
+    public static class Pem extends KeyFile {
+    }
+
     /** A key in an entry of a PKCS#12 store. */
-    public static class Pkcs12 {
-
-        /** The PKCS#12 resource (.p12, .pfx). */
-        private Resource location;
-
-        /** The store's password. */
-        private String password;
+    public static class Pkcs12 extends KeyFile {
 
         /** The entry to load. */
         private String alias;
 
         /** The entry's key password; default the store password. */
         private String keyPassword;
-
-        /** The kid the key gets; default the alias. */
-        private String kid;
-
-        /** The one algorithm the key is used with. */
-        private JwsAlgorithm algorithm;
-
-        public Resource getLocation() {
-            return location;
-        }
-
-        public void setLocation(Resource location) {
-            this.location = location;
-        }
-
-        public String getPassword() {
-            return password;
-        }
-
-        public void setPassword(String password) {
-            this.password = password;
-        }
 
         public String getAlias() {
             return alias;
@@ -393,22 +369,6 @@ public class JetonProperties {
 
         public void setKeyPassword(String keyPassword) {
             this.keyPassword = keyPassword;
-        }
-
-        public String getKid() {
-            return kid;
-        }
-
-        public void setKid(String kid) {
-            this.kid = kid;
-        }
-
-        public JwsAlgorithm getAlgorithm() {
-            return algorithm;
-        }
-
-        public void setAlgorithm(JwsAlgorithm algorithm) {
-            this.algorithm = algorithm;
         }
     }
 
