@@ -148,7 +148,10 @@ class LostAnswersIT {
         assertThat(replay.refreshToken()).contains(successor);
         assertThat(events).noneMatch(TokenEvent.ReuseDetected.class::isInstance);
         // The one use the window allows was taken by the lost claim: a second replay is reuse.
-        assertThatThrownBy(() -> tokens.refresh(refreshOf(first))).isInstanceOf(InvalidGrantException.class);
+        assertThatThrownBy(() -> tokens.refresh(refreshOf(first)))
+                .isInstanceOfSatisfying(InvalidGrantException.class,
+                        e -> assertThat(e.reason()).isEqualTo(InvalidGrantException.Reason.REUSED));
+        assertThat(events).anyMatch(TokenEvent.ReuseDetected.class::isInstance);
     }
 
     @ParameterizedTest(name = "{0}, autocommit {1}")
